@@ -1,0 +1,61 @@
+namespace StaticNet;
+
+/// <summary>
+/// What every generated network implements, so that the trainer, the metrics and persistence are generic
+/// over networks without reflection. The generated class also exposes the same members directly
+/// (<c>InputSize</c>, <c>OutputSize</c> and <c>ParameterCount</c> as constants, the layouts as static properties).
+/// </summary>
+public interface INetwork
+{
+    /// <summary>Features per input sample.</summary>
+    int InputSize { get; }
+
+    /// <summary>Values per output sample.</summary>
+    int OutputSize { get; }
+
+    /// <summary>Length of <see cref="Parameters"/>.</summary>
+    int ParameterCount { get; }
+
+    /// <summary>Every trainable parameter in one contiguous buffer, in PyTorch's <c>named_parameters()</c> order and layout.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>d(loss)/d(parameters), same length and layout as <see cref="Parameters"/>.</summary>
+    Span<float> Gradients { get; }
+
+    /// <summary>Non-trainable state (BatchNorm running statistics), in PyTorch's <c>state_dict</c> order; empty if none.</summary>
+    Span<float> Buffers { get; }
+
+    /// <summary>One entry per tensor in <see cref="Parameters"/>.</summary>
+    IReadOnlyList<ParameterInfo> ParameterLayout { get; }
+
+    /// <summary>One entry per tensor in <see cref="Buffers"/>.</summary>
+    IReadOnlyList<ParameterInfo> BufferLayout { get; }
+
+    /// <summary>Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples.</summary>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
+}
+
+/// <summary>A network whose output is a class decision (cross-entropy, binary or softmax networks).</summary>
+public interface IClassifierNetwork : INetwork
+{
+    /// <summary>Number of classes <see cref="Predict"/> can return.</summary>
+    int ClassCount { get; }
+
+    /// <summary>The predicted class of one sample.</summary>
+    int Predict(ReadOnlySpan<float> input);
+}
+
+/// <summary>A network with a loss: it can compute gradients and train.</summary>
+/// <typeparam name="TTarget"><see cref="int"/> class indices (cross-entropy) or <see cref="float"/> targets (BCE, MSE).</typeparam>
+public interface ITrainableNetwork<TTarget> : INetwork
+    where TTarget : unmanaged
+{
+    /// <summary>
+    /// Train-mode forward and backward for a batch; returns the mean loss and overwrites <see cref="INetwork.Gradients"/>
+    /// with d(mean loss)/d(parameters). When <paramref name="outputs"/> is non-empty it receives the train-mode output.
+    /// </summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<TTarget> targets, Span<float> outputs = default);
+
+    /// <summary><see cref="ComputeGradients"/> then <c>optimizer.Step(Parameters, Gradients)</c>; returns the loss.</summary>
+    float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<TTarget> targets, IOptimizer optimizer);
+}
