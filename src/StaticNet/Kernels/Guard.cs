@@ -31,4 +31,15 @@ public static class Guard
         if (actual != expected)
             throw new ArgumentException($"Expected {expected} targets (one per output value), but the span has {actual}.", paramName);
     }
+
+    /// <summary>Throws unless there is one class index per sample, each in [0, <paramref name="classCount"/>).</summary>
+    public static void ClassIndices(ReadOnlySpan<int> targets, int batch, int classCount, string paramName)
+    {
+        if (targets.Length != batch)
+            throw new ArgumentException($"Expected {batch} class indices (one per sample), but the span has {targets.Length}.", paramName);
+        for (int i = 0; i < targets.Length; i++)
+            if ((uint)targets[i] >= (uint)classCount)
+                throw new ArgumentOutOfRangeException(paramName, targets[i],
+                    $"Target {targets[i]} at index {i} is outside the {classCount} classes [0, {classCount}).");
+    }
 }

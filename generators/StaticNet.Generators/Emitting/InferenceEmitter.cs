@@ -1,0 +1,120 @@
+using StaticNet.Generators.Model;
+
+namespace StaticNet.Generators.Emitting;
+
+/// <summary>
+/// Writes <c>Forward</c>: inference semantics (dropout is the identity, BatchNorm uses its running statistics), tiles
+/// of samples through two scratch buffers that live on the stack, so it allocates nothing and is safe to call
+/// concurrently on one instance.
+/// </summary>
+internal static class InferenceEmitter
+{
+    /// <summary>Scratch of 2 × tile × MaxWidth floats above this many goes to ArrayPool instead of the stack.</summary>
+    private const int MaxStackFloats = 16384;
+
+    private enum Place { Input, A, B, Output }
+
+    public static void Emit(CodeWriter w, Plan plan)
+    {
+        NetworkModel m = plan.Model;
+        int tile = System.Math.Max(1, System.Math.Min(16, 8192 / plan.MaxWidth));
+        bool pooled = 2 * tile * plan.MaxWidth > MaxStackFloats;
+        string k = NetworkEmitter.Kernels;
+
+        w.Line("// Samples per inference tile: small enough for the scratch to stay on the stack, large enough to reuse each weight row.");
+        w.Line($"private const int TileSize = {tile};");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats");
+        w.Line(m.Loss == LossKind.CrossEntropy || m.Loss == LossKind.BCEWithLogits
+            ? "/// (logits). Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe."
+            : "/// Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">The span lengths do not match InputSize and OutputSize.</exception>");
+        w.Open("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
+        w.Line($"int batch = {k}Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
+        w.Line($"{k}Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
+        w.Line("int tile = global::System.Math.Min(batch, TileSize);");
+        if (pooled)
+        {
+            w.Line("// The widest layer is too wide for the stack: rent the scratch (pooled, so still no garbage).");
+            w.Line("float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(2 * tile * MaxWidth);");
+            w.Open("try");
+            EmitTileLoop(w, "rented.AsSpan(0, 2 * tile * MaxWidth)");
+            w.Close();
+            w.Open("finally");
+            w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(rented);");
+            w.Close();
+        }
+        else EmitTileLoop(w, "stackalloc float[2 * tile * MaxWidth]");
+        w.Close();
+        w.Line();
+
+        w.Open("private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)");
+        w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
+        if (m.BufferCount > 0) w.Line("global::System.ReadOnlySpan<float> buffers = _buffers;");
+        w.Line("global::System.Span<float> a = scratch.Slice(0, n * MaxWidth);");
+        w.Line("global::System.Span<float> b = scratch.Slice(n * MaxWidth, n * MaxWidth);");
+
+        Place current = Place.Input;
+        int currentWidth = m.InputSize;
+        var steps = plan.Steps;
+        int last = -1;
+        for (int i = 0; i < steps.Count; i++) if (steps[i].Layer.Kind != LayerKind.Dropout) last = i;
+        if (last < 0) w.Line("x.CopyTo(y); // no layer changes values at inference");
+        for (int i = 0; i <= last; i++)
+        {
+            LayerStep step = steps[i];
+            LayerModel l = step.Layer;
+            w.Line();
+            w.Line("// " + step.Describe());
+            if (l.Kind == LayerKind.Dropout)
+            {
+                w.Line("// (the identity at inference)");
+                continue;
+            }
+            Place target = i == last ? Place.Output
+                : l.Kind == LayerKind.Dense ? (current == Place.A ? Place.B : Place.A)
+                : current == Place.Input ? Place.A : current;
+            string src = Span(current, currentWidth), dst = Span(target, l.OutputSize);
+            w.Line(Call(l, step.FusedReLU is not null, src, dst, k));
+            current = target;
+            currentWidth = l.OutputSize;
+        }
+        w.Close();
+        w.Line();
+    }
+
+    private static void EmitTileLoop(CodeWriter w, string scratch)
+    {
+        w.Line($"global::System.Span<float> scratch = {scratch};");
+        w.Open("for (int start = 0; start < batch; start += tile)");
+        w.Line("int n = global::System.Math.Min(tile, batch - start);");
+        w.Line("ForwardTile(inputs.Slice(start * InputSize, n * InputSize), outputs.Slice(start * OutputSize, n * OutputSize), scratch, n);");
+        w.Close();
+    }
+
+    private static string Span(Place place, int width) => place switch
+    {
+        Place.Input => "x",
+        Place.Output => "y",
+        Place.A => $"a.Slice(0, n * {width})",
+        _ => $"b.Slice(0, n * {width})",
+    };
+
+    private static string Call(LayerModel l, bool relu, string src, string dst, string k)
+    {
+        string arg = Plan.Float(l.Argument);
+        return l.Kind switch
+        {
+            LayerKind.Dense => $"{k}Dense.Forward({src}, p.Slice({l.WeightOffset}, {l.WeightLength}), p.Slice({l.BiasOffset}, {l.OutputSize}), {dst}, n, {l.InputSize}, {l.OutputSize}, relu: {(relu ? "true" : "false")});",
+            LayerKind.ReLU => $"{k}Activations.ReLU({src}, {dst});",
+            LayerKind.LeakyReLU => $"{k}Activations.LeakyReLU({src}, {dst}, {arg});",
+            LayerKind.ELU => $"{k}Activations.ELU({src}, {dst}, {arg});",
+            LayerKind.Softmax => $"{k}Activations.Softmax({src}, {dst}, n, {l.OutputSize});",
+            LayerKind.BatchNorm => $"{k}Normalization.BatchNormEval({src}, {dst}, p.Slice({l.WeightOffset}, {l.OutputSize}), p.Slice({l.BiasOffset}, {l.OutputSize}), buffers.Slice({l.BufferOffset}, {l.OutputSize}), buffers.Slice({l.BufferOffset + l.OutputSize}, {l.OutputSize}), n, {l.OutputSize}, {arg});",
+            LayerKind.LayerNorm => $"{k}Normalization.LayerNorm({src}, {dst}, p.Slice({l.WeightOffset}, {l.OutputSize}), p.Slice({l.BiasOffset}, {l.OutputSize}), default, default, n, {l.OutputSize}, {arg});",
+            _ => $"{k}Activations.{l.Kind}({src}, {dst});", // Sigmoid, Tanh, GELU, SiLU
+        };
+    }
+}
