@@ -40,7 +40,7 @@ internal static class InferenceEmitter
             w.Line("// The widest layer is too wide for the stack: rent the scratch (pooled, so still no garbage).");
             w.Line("float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(2 * tile * MaxWidth);");
             w.Open("try");
-            EmitTileLoop(w, "rented.AsSpan(0, 2 * tile * MaxWidth)");
+            EmitTileLoop(w, "new global::System.Span<float>(rented, 0, 2 * tile * MaxWidth)");
             w.Close();
             w.Open("finally");
             w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(rented);");

@@ -115,14 +115,14 @@ internal static class NetworkEmitter
             {
                 case LayerKind.Dense:
                     w.Line($"// Layer {layer.Module}: Dense {layer.InputSize} -> {layer.OutputSize}");
-                    w.Line($"{Kernels}Initializers.Dense(_parameters.AsSpan({layer.WeightOffset}, {layer.WeightLength}), _parameters.AsSpan({layer.BiasOffset}, {layer.OutputSize}), {layer.InputSize}, {layer.OutputSize}, global::StaticNet.Init.{layer.Init}, random);");
+                    w.Line($"{Kernels}Initializers.Dense(new global::System.Span<float>(_parameters, {layer.WeightOffset}, {layer.WeightLength}), new global::System.Span<float>(_parameters, {layer.BiasOffset}, {layer.OutputSize}), {layer.InputSize}, {layer.OutputSize}, global::StaticNet.Init.{layer.Init}, random);");
                     break;
                 case LayerKind.BatchNorm:
                 case LayerKind.LayerNorm:
                     w.Line($"// Layer {layer.Module}: {layer.Kind} {layer.OutputSize}: weight 1 (the bias stays 0)");
-                    w.Line($"_parameters.AsSpan({layer.WeightOffset}, {layer.OutputSize}).Fill(1f);");
+                    w.Line($"new global::System.Span<float>(_parameters, {layer.WeightOffset}, {layer.OutputSize}).Fill(1f);");
                     if (layer.Kind == LayerKind.BatchNorm)
-                        w.Line($"_buffers.AsSpan({layer.BufferOffset + layer.OutputSize}, {layer.OutputSize}).Fill(1f); // running_var");
+                        w.Line($"new global::System.Span<float>(_buffers, {layer.BufferOffset + layer.OutputSize}, {layer.OutputSize}).Fill(1f); // running_var");
                     break;
             }
         }

@@ -8,12 +8,8 @@ internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePosi
 {
     public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
 
-    public static LocationInfo? From(SyntaxNode? node)
-    {
-        if (node is null) return null;
-        Location location = node.GetLocation();
-        return location.SourceTree is null ? null : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
-    }
+    public static LocationInfo? From(Location? location) =>
+        location?.SourceTree is null ? null : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
 }
 
 /// <summary>A diagnostic to report: the descriptor's id, where, and the message arguments, all plain values.</summary>

@@ -64,15 +64,19 @@ internal static class NetworkParser
         }
 
         private void Report(DiagnosticDescriptor descriptor, SyntaxNode? node, params object[] args)
+            => Report(descriptor, node?.GetLocation(), args);
+
+        private void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
         {
             if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) _invalid = true;
-            _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(node),
+            _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location),
                 args.Select(a => a is float f ? FormatFloat(f) : a.ToString() ?? "").ToEquatableArray()));
         }
 
         private static string FormatFloat(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 
-        private SyntaxNode ClassIdentifierNode => _declaration;
+        /// <summary>Class-level diagnostics point at the class name, not at its whole declaration.</summary>
+        private Location ClassIdentifierNode => _declaration.Identifier.GetLocation();
 
         public void ParseType()
         {
@@ -100,8 +104,8 @@ internal static class NetworkParser
                         && (ctor.Parameters.Length == 0 || (ctor.Parameters.Length == 1 && ctor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)));
                 if (collides)
                 {
-                    SyntaxNode? node = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
-                    Report(Descriptors.MemberCollision, node ?? ClassIdentifierNode, _symbol.Name,
+                    Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? ClassIdentifierNode;
+                    Report(Descriptors.MemberCollision, location, _symbol.Name,
                         member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? _symbol.Name + "(" + (((IMethodSymbol)member).Parameters.Length == 0 ? "" : "int") + ")" : member.Name);
                 }
             }
@@ -295,7 +299,7 @@ internal static class NetworkParser
         public NetworkParseResult Finish()
         {
             if (_inputAttribute is null) Report(Descriptors.MissingInput, ClassIdentifierNode, _symbol.Name);
-            if (_loss == LossKind.CrossEntropy && _inputSize is not null && _width == 1)
+            if (_loss == LossKind.CrossEntropy && !_invalid && _width == 1)
                 Report(Descriptors.CrossEntropySingleOutput, _lossAttribute, _symbol.Name);
             if (_loss != LossKind.None && _parameterCount == 0)
                 Report(Descriptors.NoTrainableLayer, ClassIdentifierNode, _symbol.Name);

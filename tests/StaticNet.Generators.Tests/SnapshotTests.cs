@@ -1,0 +1,62 @@
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace StaticNet.Generators.Tests;
+
+/// <summary>The generated source is the product: review its snapshot diffs like code.</summary>
+public sealed class SnapshotTests
+{
+    public const string DigitsNet = """
+        using StaticNet;
+
+        namespace Samples;
+
+        [Network]
+        [Input(64)]
+        [Dense(32), ReLU]
+        [Dense(16), ReLU]
+        [Dense(10)]
+        [CrossEntropyLoss]
+        public sealed partial class DigitsNet;
+        """;
+
+    [Fact]
+    public void DigitsNet_generated_source()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run(DigitsNet);
+        GeneratedSourceResult generated = Assert.Single(result.Results[0].GeneratedSources);
+        Assert.Equal("Samples.DigitsNet.g.cs", generated.HintName);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Snapshot.Match(generated.SourceText.ToString(), "DigitsNet");
+    }
+
+    [Fact]
+    public void Two_networks_of_the_same_name_in_different_namespaces()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run(
+            "using StaticNet; namespace A { [Network, Input(2), Dense(2), CrossEntropyLoss] public partial class Net; }",
+            "using StaticNet; namespace B { [Network, Input(3), Dense(2), CrossEntropyLoss] public partial class Net; }");
+        Assert.Equal(new[] { "A.Net.g.cs", "B.Net.g.cs" }, result.Results[0].GeneratedSources.Select(s => s.HintName).Order());
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void Nested_in_partial_types_and_global_namespace()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run("""
+            using StaticNet;
+            public partial class Outer
+            {
+                internal partial struct Inner
+                {
+                    [Network, Input(4), Dense(3), Softmax]
+                    private sealed partial class Classifier;
+                }
+            }
+            """);
+        GeneratedSourceResult generated = Assert.Single(result.Results[0].GeneratedSources);
+        Assert.Equal("Outer.Inner.Classifier.g.cs", generated.HintName);
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+}
