@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Kernels;
 
@@ -38,5 +40,131 @@ public static class Losses
             }
         }
         return (float)(total / batch);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on logits z with targets t (mean over all M = <c>logits.Length</c> values, i.e. batch·outputs):
+    /// L = mean(max(z, 0) − z·t + log(1 + e^−|z|)), stable for any finite z; ∂L/∂z = (σ(z) − t)/M.
+    /// </summary>
+    public static float BCEWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> dLogits)
+    {
+        int m = logits.Length;
+        Guard.TargetLength(targets.Length, m, nameof(targets));
+        bool withGradient = !dLogits.IsEmpty;
+        if (withGradient) Guard.Length(dLogits.Length, m, nameof(dLogits));
+        double total = 0;
+        double invM = 1.0 / m;
+        for (int i = 0; i < m; i++)
+        {
+            double z = logits[i], t = targets[i];
+            double e = Math.Exp(-Math.Abs(z)); // in (0, 1]: never overflows
+            total += Math.Max(z, 0) - z * t + LogOnePlus(e);
+            if (withGradient)
+            {
+                // σ(z) from the same e: 1/(1 + e) for z ≥ 0, e/(1 + e) for z < 0; no overflow either way.
+                double sigmoid = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+                dLogits[i] = (float)((sigmoid - t) * invM);
+            }
+        }
+        return (float)(total * invM);
+    }
+
+    /// <summary>
+    /// Binary cross-entropy on probabilities p (the output of a sigmoid), mean over all M = <c>probabilities.Length</c>
+    /// values: L = −mean(t·max(ln p, −100) + (1 − t)·max(ln(1 − p), −100)) — each log clamped at −100 as in PyTorch, so
+    /// p = 0 or 1 gives a finite loss; ∂L/∂p = (p − t)/max(p·(1 − p), 1e-12)/M (PyTorch's gradient).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">When a probability is outside [0, 1] or NaN (PyTorch raises too).</exception>
+    public static float BCE(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, Span<float> dProbabilities)
+    {
+        int m = probabilities.Length;
+        Guard.TargetLength(targets.Length, m, nameof(targets));
+        bool withGradient = !dProbabilities.IsEmpty;
+        if (withGradient) Guard.Length(dProbabilities.Length, m, nameof(dProbabilities));
+        double total = 0;
+        double invM = 1.0 / m;
+        for (int i = 0; i < m; i++)
+        {
+            float pf = probabilities[i];
+            if (!(pf >= 0f && pf <= 1f))
+                throw new ArgumentOutOfRangeException(nameof(probabilities), pf,
+                    $"BCE needs probabilities in [0, 1] (the output of a sigmoid); element {i} is {pf}.");
+            double p = pf, t = targets[i];
+            double q = 1.0 - p; // exact: p has 24 bits and is in [0, 1]
+            total -= t * Math.Max(Math.Log(p), -100.0) + (1.0 - t) * Math.Max(Math.Log(q), -100.0);
+            if (withGradient) dProbabilities[i] = (float)((p - t) / Math.Max(p * q, 1e-12) * invM);
+        }
+        return (float)(total * invM);
+    }
+
+    /// <summary>Mean squared error over all M = <c>outputs.Length</c> values: L = mean((o − t)²), ∂L/∂o = 2(o − t)/M.</summary>
+    public static float MSE(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> dOutputs)
+    {
+        int m = outputs.Length;
+        Guard.TargetLength(targets.Length, m, nameof(targets));
+        bool withGradient = !dOutputs.IsEmpty;
+        if (withGradient) Guard.Length(dOutputs.Length, m, nameof(dOutputs));
+        double total = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double d = (double)outputs[i] - targets[i];
+            total += d * d;
+        }
+        if (withGradient)
+        {
+            // PyTorch: (2/M as a float) · (o − t) in float. The loss is summed first, so dOutputs may alias outputs.
+            TensorPrimitives.Subtract(outputs, targets, dOutputs);
+            TensorPrimitives.Multiply(dOutputs, (float)(2.0 / m), dOutputs);
+        }
+        return (float)(total / m);
+    }
+
+    /// <summary>
+    /// Weight penalty: returns l1·Σ|w| + l2·Σw² (accumulated in double) and, when <paramref name="gradients"/> is
+    /// non-empty, ADDS l1·sign(w) + 2·l2·w to it (sign(0) = 0, PyTorch's d|w|/dw). With l1 = l2 = 0 it returns 0 at once.
+    /// </summary>
+    public static float Penalty(ReadOnlySpan<float> weights, Span<float> gradients, float l1, float l2)
+    {
+        if (l1 == 0f && l2 == 0f) return 0f;
+        bool withGradient = !gradients.IsEmpty;
+        if (withGradient) Guard.Length(gradients.Length, weights.Length, nameof(gradients));
+        double abs = 0, squares = 0;
+        for (int i = 0; i < weights.Length; i++)
+        {
+            double w = weights[i];
+            abs += Math.Abs(w);
+            squares += w * w;
+        }
+        if (withGradient) SimdMap.Binary(weights, gradients, new PenaltyGradientOp(l1, 2f * l2));
+        return (float)(l1 * abs + l2 * squares);
+    }
+
+    /// <summary>log(1 + u) accurate for small u (.NET's LogP1 is log(1 + u), which loses u below 1e-16).</summary>
+    private static double LogOnePlus(double u)
+    {
+        double w = 1.0 + u;
+        // Classic correction: log(w)·u/(w − 1) cancels the rounding of 1 + u; for w == 1, log(1 + u) = u to double precision.
+        return w == 1.0 ? u : Math.Log(w) * u / (w - 1.0);
+    }
+
+    /// <summary>g ← g + (l1·sign(w) + twoL2·w); the scalar form mirrors the vector form's operations.</summary>
+    private readonly struct PenaltyGradientOp(float l1, float twoL2) : IBinaryOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TSimd, TVec>(TVec w, TVec g) where TSimd : struct, ISimd<TVec> where TVec : struct
+        {
+            TVec l1v = TSimd.Broadcast(l1);
+            // sign(w)·l1 without a multiply: +l1, −l1 or 0 (also 0 for NaN, like the scalar form).
+            TVec signed = TSimd.ConditionalSelect(TSimd.GreaterThan(w, TSimd.Zero), l1v,
+                TSimd.ConditionalSelect(TSimd.LessThan(w, TSimd.Zero), TSimd.Subtract(TSimd.Zero, l1v), TSimd.Zero));
+            return TSimd.Add(g, TSimd.Add(signed, TSimd.Multiply(TSimd.Broadcast(twoL2), w)));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float w, float g)
+        {
+            float signed = w > 0f ? l1 : w < 0f ? 0f - l1 : 0f;
+            return g + (signed + twoL2 * w);
+        }
     }
 }

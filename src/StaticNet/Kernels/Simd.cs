@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticNet.Kernels;
@@ -21,6 +22,17 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract TVec Multiply(TVec a, TVec b);
     static abstract TVec Max(TVec a, TVec b);
     static abstract float Sum(TVec v);
+    static abstract TVec Subtract(TVec a, TVec b);
+    static abstract TVec Divide(TVec a, TVec b);
+    static abstract TVec Min(TVec a, TVec b);
+    /// <summary>All-ones lanes where a &gt; b (false for NaN), else all-zeros; for <see cref="ConditionalSelect"/>.</summary>
+    static abstract TVec GreaterThan(TVec a, TVec b);
+    /// <summary>All-ones lanes where a &lt; b (false for NaN), else all-zeros.</summary>
+    static abstract TVec LessThan(TVec a, TVec b);
+    /// <summary>Bitwise select: lanes of <paramref name="whenTrue"/> where <paramref name="mask"/> is set, else of <paramref name="whenFalse"/>.</summary>
+    static abstract TVec ConditionalSelect(TVec mask, TVec whenTrue, TVec whenFalse);
+    /// <summary>eˣ per lane (the runtime's vectorised exp; it can differ from <see cref="MathF.Exp"/> in the last bit).</summary>
+    static abstract TVec Exp(TVec v);
 }
 
 internal readonly struct Simd512 : ISimd<Vector512<float>>
@@ -35,6 +47,13 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> v) => Vector512.Sum(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Min(Vector512<float> a, Vector512<float> b) => Vector512.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LessThan(Vector512<float> a, Vector512<float> b) => Vector512.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ConditionalSelect(Vector512<float> mask, Vector512<float> whenTrue, Vector512<float> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Exp(Vector512<float> v) => Vector512.Exp(v);
 }
 
 internal readonly struct Simd256 : ISimd<Vector256<float>>
@@ -49,6 +68,13 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> v) => Vector256.Sum(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Min(Vector256<float> a, Vector256<float> b) => Vector256.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LessThan(Vector256<float> a, Vector256<float> b) => Vector256.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> ConditionalSelect(Vector256<float> mask, Vector256<float> whenTrue, Vector256<float> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Exp(Vector256<float> v) => Vector256.Exp(v);
 }
 
 internal readonly struct Simd128 : ISimd<Vector128<float>>
@@ -63,4 +89,91 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector128<float> v) => Vector128.Sum(v);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> GreaterThan(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LessThan(Vector128<float> a, Vector128<float> b) => Vector128.LessThan(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ConditionalSelect(Vector128<float> mask, Vector128<float> whenTrue, Vector128<float> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Exp(Vector128<float> v) => Vector128.Exp(v);
+}
+
+/// <summary>
+/// An elementwise function y = f(x), given once for a vector of any width and once for a scalar. The scalar form
+/// must perform the same IEEE operations in the same order as the vector form, so that the scalar tail (and the
+/// scalar path, when no vector hardware is enabled) gives the same bits as the vector body.
+/// </summary>
+/// <remarks>Implementations are structs whose fields carry parameters (a slope, an alpha), so the JIT specialises and inlines them.</remarks>
+internal interface IUnaryOperator
+{
+    TVec Invoke<TSimd, TVec>(TVec x) where TSimd : struct, ISimd<TVec> where TVec : struct;
+    float Invoke(float x);
+}
+
+/// <summary>An elementwise function value ← f(saved, value), applied in place to <c>value</c> (a backward kernel's dy).</summary>
+internal interface IBinaryOperator
+{
+    TVec Invoke<TSimd, TVec>(TVec saved, TVec value) where TSimd : struct, ISimd<TVec> where TVec : struct;
+    float Invoke(float saved, float value);
+}
+
+/// <summary>Drives an <see cref="IUnaryOperator"/> or <see cref="IBinaryOperator"/> over spans with the 512 → 256 → 128 → scalar ladder.</summary>
+internal static class SimdMap
+{
+    /// <summary><c>y[i] = op(x[i])</c> for i &lt; x.Length; x and y may be the same span.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Unary<TOp>(ReadOnlySpan<float> x, Span<float> y, TOp op) where TOp : struct, IUnaryOperator
+    {
+        if (y.Length < x.Length) throw new ArgumentException($"Expected at least {x.Length} outputs, got {y.Length}.", nameof(y));
+        int n = x.Length;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+            i = UnaryCore<TOp, Simd512, Vector512<float>>(ref xr, ref yr, n, op);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+            i = UnaryCore<TOp, Simd256, Vector256<float>>(ref xr, ref yr, n, op);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+            i = UnaryCore<TOp, Simd128, Vector128<float>>(ref xr, ref yr, n, op);
+        for (; i < n; i++) Unsafe.Add(ref yr, i) = op.Invoke(Unsafe.Add(ref xr, i));
+    }
+
+    /// <summary><c>value[i] = op(saved[i], value[i])</c> for i &lt; value.Length; <paramref name="saved"/> must be at least as long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Binary<TOp>(ReadOnlySpan<float> saved, Span<float> value, TOp op) where TOp : struct, IBinaryOperator
+    {
+        if (saved.Length < value.Length)
+            throw new ArgumentException($"Expected at least {value.Length} saved forward values, got {saved.Length}.", nameof(saved));
+        int n = value.Length;
+        ref float sr = ref MemoryMarshal.GetReference(saved);
+        ref float vr = ref MemoryMarshal.GetReference(value);
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
+            i = BinaryCore<TOp, Simd512, Vector512<float>>(ref sr, ref vr, n, op);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
+            i = BinaryCore<TOp, Simd256, Vector256<float>>(ref sr, ref vr, n, op);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
+            i = BinaryCore<TOp, Simd128, Vector128<float>>(ref sr, ref vr, n, op);
+        for (; i < n; i++) Unsafe.Add(ref vr, i) = op.Invoke(Unsafe.Add(ref sr, i), Unsafe.Add(ref vr, i));
+    }
+
+    // Returns the number of elements done; the caller finishes the tail with the scalar form. (An overlapping last
+    // vector would apply an in-place operation twice to the overlap, so the tail stays scalar.)
+    private static int UnaryCore<TOp, TSimd, TVec>(ref float x, ref float y, int n, TOp op)
+        where TOp : struct, IUnaryOperator where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int i = 0;
+        for (; i + TSimd.Width <= n; i += TSimd.Width)
+            TSimd.Store(op.Invoke<TSimd, TVec>(TSimd.Load(ref x, i)), ref y, i);
+        return i;
+    }
+
+    private static int BinaryCore<TOp, TSimd, TVec>(ref float saved, ref float value, int n, TOp op)
+        where TOp : struct, IBinaryOperator where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int i = 0;
+        for (; i + TSimd.Width <= n; i += TSimd.Width)
+            TSimd.Store(op.Invoke<TSimd, TVec>(TSimd.Load(ref saved, i), TSimd.Load(ref value, i)), ref value, i);
+        return i;
+    }
 }

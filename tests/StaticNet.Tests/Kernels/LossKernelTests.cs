@@ -1,0 +1,121 @@
+using StaticNet.Kernels;
+using Xunit;
+using static StaticNet.Tests.Kernels.KernelCheck;
+
+namespace StaticNet.Tests.Kernels;
+
+public class LossKernelTests
+{
+    private const int Batch = 3, Outputs = 7; // M = 21
+
+    [Fact]
+    public void BCEWithLogitsIsStableAtLargeLogits()
+    {
+        float[] z = [0f, 100f, -100f, 2f, -3f, 100f, -100f];
+        float[] t = [1f, 1f, 0f, 0f, 1f, 0f, 1f];
+        // Per element: ln 2, ≈0, ≈0, 2 + ln(1 + e⁻²), 3 + ln(1 + e⁻³), 100, 100.
+        double expected = (Math.Log(2) + 0 + 0 + 2 + Math.Log(1 + Math.Exp(-2)) + 3 + Math.Log(1 + Math.Exp(-3)) + 100 + 100) / 7;
+        var grad = new float[7];
+        float loss = Losses.BCEWithLogits(z, t, grad);
+        Near(expected, loss, 1e-7, 0, "BCEWithLogits loss");
+        double[] sigmoid = [0.5, 1, 0, 1 / (1 + Math.Exp(-2)), 1 / (1 + Math.Exp(3)), 1, 0];
+        for (int i = 0; i < 7; i++) Near((sigmoid[i] - t[i]) / 7, grad[i], 1e-7, 1e-12, $"dz[{i}]");
+        Assert.Equal(loss, Losses.BCEWithLogits(z, t, Span<float>.Empty)); // no gradient requested: same loss
+    }
+
+    [Fact]
+    public void BCEClampsEachLogAtMinus100()
+    {
+        float[] p = [0f, 1f, 0.5f, 0.9f, 0.2f, 0f, 1f];
+        float[] t = [1f, 0f, 1f, 0f, 0f, 0f, 1f];
+        // ln 0 → −100 for the first two; exact 0 for p = t ∈ {0, 1}.
+        double expected = (100 + 100 + Math.Log(2) - Math.Log(0.1f) - Math.Log(1 - 0.2f) + 0 + 0) / 7;
+        var grad = new float[7];
+        float loss = Losses.BCE(p, t, grad);
+        Assert.True(float.IsFinite(loss));
+        Near(expected, loss, 1e-7, 0, "BCE loss");
+        for (int i = 0; i < 7; i++)
+        {
+            double pi = p[i];
+            Near((pi - t[i]) / Math.Max(pi * (1 - pi), 1e-12) / 7, grad[i], 1e-7, 0, $"dp[{i}]");
+            Assert.True(float.IsFinite(grad[i]));
+        }
+        Near(-1e12 / 7, grad[0], 1e-7, 0, "dp at p = 0, t = 1 uses the 1e-12 floor");
+    }
+
+    [Fact]
+    public void BCERejectsValuesThatAreNotProbabilities()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.BCE([0.5f, 1.5f], [1f, 0f], Span<float>.Empty));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.BCE([float.NaN], [1f], Span<float>.Empty));
+    }
+
+    [Fact]
+    public void MSEValueAndGradient()
+    {
+        float[] o = [1f, -2f, 0.5f, 3f];
+        float[] t = [0f, -2f, 1.5f, 1f];
+        var grad = new float[4];
+        float loss = Losses.MSE(o, t, grad);
+        Assert.Equal((1f + 0f + 1f + 4f) / 4f, loss);
+        Assert.Equal([0.5f, 0f, -0.5f, 1f], grad); // 2(o − t)/M
+    }
+
+    [Fact]
+    public void PenaltyValueAndGradientAreAdded()
+    {
+        float[] w = [0.5f, -2f, 0f, 3f];
+        float[] g = [1f, 1f, 1f, 1f];
+        float value = Losses.Penalty(w, g, 0.1f, 0.01f);
+        Near(0.1 * 5.5 + 0.01 * (0.25 + 4 + 0 + 9), value, 1e-7, 0, "penalty");
+        // g + l1·sign(w) + 2·l2·w, with sign(0) = 0.
+        float[] expected = [1f + 0.1f + 0.02f * 0.5f, 1f - 0.1f + 0.02f * -2f, 1f, 1f + 0.1f + 0.02f * 3f];
+        for (int i = 0; i < 4; i++) Near(expected[i], g[i], 1e-7, 0, $"g[{i}]");
+
+        float[] untouched = [1f, 2f, 3f, 4f];
+        Assert.Equal(0f, Losses.Penalty(w, untouched, 0f, 0f));
+        Assert.Equal([1f, 2f, 3f, 4f], untouched);
+        Near(0.1 * 5.5, Losses.Penalty(w, Span<float>.Empty, 0.1f, 0f), 1e-7, 0, "value only");
+    }
+
+    [Fact]
+    public void TargetAndGradientLengthsAreChecked()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => Losses.MSE(new float[21], new float[20], Span<float>.Empty));
+        Assert.Equal("targets", ex.ParamName);
+        Assert.Throws<ArgumentException>(() => Losses.BCEWithLogits(new float[21], new float[22], Span<float>.Empty));
+        Assert.Throws<ArgumentException>(() => Losses.BCE(new float[21], new float[7], Span<float>.Empty));
+        Assert.Throws<ArgumentException>(() => Losses.MSE(new float[21], new float[21], new float[20]));
+        Assert.Throws<ArgumentException>(() => Losses.Penalty(new float[5], new float[4], 1f, 0f));
+    }
+
+    public static TheoryData<string> Names => ["BCEWithLogits", "BCE", "MSE", "Penalty"];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void GradientMatchesFiniteDifferences(string name)
+    {
+        const int m = Batch * Outputs;
+        float h = name == "BCE" ? 2e-3f : 1e-2f;
+        float[] x = name switch
+        {
+            "BCE" => Uniform(41, m, 0.05f, 0.95f),
+            "Penalty" => Uniform(42, m, -2f, 2f, awayFromZero: 3 * h), // |w| has a kink at 0
+            _ => Uniform(43, m, -4f, 4f),
+        };
+        float[] t = Uniform(44, m, 0f, 1f);
+        if (name != "MSE") for (int i = 0; i < m; i += 2) t[i] = t[i] < 0.5f ? 0f : 1f; // hard and soft targets
+
+        double Loss(Span<float> gradient) => name switch
+        {
+            "BCEWithLogits" => Losses.BCEWithLogits(x, t, gradient),
+            "BCE" => Losses.BCE(x, t, gradient),
+            "MSE" => Losses.MSE(x, t, gradient),
+            _ => Losses.Penalty(x, gradient, 0.03f, 0.2f),
+        };
+        double[] numeric = NumericGradient(x, () => Loss(Span<float>.Empty), h);
+        var analytic = new float[m];
+        Loss(analytic);
+        for (int i = 0; i < m; i++) Near(numeric[i], analytic[i], 2e-3, 2e-5, $"{name} gradient [{i}] at {x[i]}");
+    }
+}
