@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
@@ -13,9 +12,9 @@ namespace StaticNet.Generators.Tests;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Match(string actual, string name, string extension = "cs", [CallerFilePath] string callerFile = "")
+    public static void Match(string actual, string name, string extension = "cs")
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
+        string directory = Path.Combine(ProjectDirectory(), "Snapshots");
         string verified = Path.Combine(directory, $"{name}.verified.{extension}");
         string received = Path.Combine(directory, $"{name}.received.{extension}");
         actual = Normalize(actual);
@@ -36,6 +35,17 @@ internal static class Snapshot
         throw new XunitException(expected is null
             ? $"No snapshot {verified} yet; wrote {received}. Review it, then rename it to .verified.{extension} (or run with STATICNET_ACCEPT_SNAPSHOTS=1)."
             : $"Snapshot {name} differs; wrote {received}.\n{Diff(expected, actual)}");
+    }
+
+    /// <summary>
+    /// The test project's folder, found from the test assembly's location (CallerFilePath is no help: CI builds map
+    /// source paths to /_/ for deterministic output).
+    /// </summary>
+    private static string ProjectDirectory()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "StaticNet.Generators.Tests.csproj"))) return dir.FullName;
+        throw new InvalidOperationException($"No StaticNet.Generators.Tests.csproj above {AppContext.BaseDirectory}.");
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n").TrimStart('\uFEFF');
