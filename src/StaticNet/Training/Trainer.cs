@@ -44,8 +44,10 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(net);
         ArgumentNullException.ThrowIfNull(optimizer);
         // Read once: the options object is mutable, and the callback could change it mid-fit.
-        (int epochs, int batchSize, Dataset? validation, Action<EpochResult>? onEpochEnd) =
-            (options.Epochs, options.BatchSize, options.Validation, options.OnEpochEnd);
+        (int epochs, int batchSize, Dataset? validation, Action<EpochResult>? onEpochEnd, float? clipNorm, ILearningRateSchedule? schedule) =
+            (options.Epochs, options.BatchSize, options.Validation, options.OnEpochEnd, options.ClipNorm, options.Schedule);
+        if (clipNorm is float limit && !(limit > 0f))
+            throw new ArgumentOutOfRangeException("options.ClipNorm", limit, "The clipping norm must be positive.");
         ArgumentOutOfRangeException.ThrowIfNegative(epochs, "options.Epochs");
         ArgumentOutOfRangeException.ThrowIfNegative(batchSize, "options.BatchSize");
         train.CheckFeatureCount(net, nameof(train));
@@ -99,12 +101,25 @@ public static class Trainer
                 }
                 // Weighted by batch size so a smaller last batch counts for its rows only; in double, so a full batch's
                 // epoch loss is exactly the loss TrainStep returned.
-                weightedSum += (double)net.TrainStep(inputs, batchTargets, optimizer) * size;
+                weightedSum += (double)Step(net, optimizer, inputs, batchTargets, clipNorm) * size;
             }
             losses[epoch] = (float)(weightedSum / n);
+            schedule?.Step(losses[epoch]);
             double? accuracy = classifier is null ? null : accuracies[epoch] = Metrics.Accuracy(classifier, validation!);
             onEpochEnd?.Invoke(new EpochResult(epoch + 1, epochs, losses[epoch], accuracy, Stopwatch.GetElapsedTime(start)));
         }
         return new TrainingHistory(losses, accuracies, Stopwatch.GetElapsedTime(start));
+    }
+
+    /// <summary>One optimizer step; with clipping, the gradients are clipped between backward and the step.</summary>
+    private static float Step<TTarget>(ITrainableNetwork<TTarget> net, IOptimizer optimizer,
+        ReadOnlySpan<float> inputs, ReadOnlySpan<TTarget> targets, float? clipNorm)
+        where TTarget : unmanaged
+    {
+        if (clipNorm is not float maxNorm) return net.TrainStep(inputs, targets, optimizer);
+        float loss = net.ComputeGradients(inputs, targets);
+        GradientClipping.ClipByNorm(net.Gradients, maxNorm);
+        optimizer.Step(net.Parameters, net.Gradients);
+        return loss;
     }
 }

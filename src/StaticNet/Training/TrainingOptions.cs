@@ -29,4 +29,16 @@ public sealed class TrainingOptions
     /// <see cref="TrainingHistory.ValidationAccuracies"/>). The network must be an <see cref="IClassifierNetwork"/>.
     /// </summary>
     public Dataset? Validation { get; set; }
+
+    /// <summary>
+    /// When set, gradients are clipped to this total 2-norm before every optimizer step
+    /// (<see cref="GradientClipping.ClipByNorm(Span{float}, float)"/>, PyTorch's <c>clip_grad_norm_</c>), against exploding gradients.
+    /// </summary>
+    public float? ClipNorm { get; set; }
+
+    /// <summary>
+    /// A learning-rate schedule stepped once at the end of every epoch, with that epoch's training loss as the metric
+    /// (which <see cref="ReduceLROnPlateau"/> watches; the others ignore it).
+    /// </summary>
+    public ILearningRateSchedule? Schedule { get; set; }
 }
