@@ -31,6 +31,38 @@ public sealed class SnapshotTests
         Snapshot.Match(generated.SourceText.ToString(), "DigitsNet");
     }
 
+    public const string EveryLayerNet = """
+        using StaticNet;
+
+        namespace Samples;
+
+        [Network]
+        [Input(9)]
+        [Dense(11, Init = Init.HeUniform, L1 = 1e-4f, L2 = 1e-3f), LeakyReLU(0.05f)]
+        [BatchNorm(Epsilon = 1e-3f, Momentum = 0.2f)]
+        [Dense(13, Init = Init.XavierNormal), GELU]
+        [LayerNorm]
+        [Dropout(0.3f)]
+        [Dense(7), SiLU]
+        [Dense(6), ELU(0.7f)]
+        [Dense(5), Tanh]
+        [Dense(17), Sigmoid]
+        [Dense(4), ReLU]
+        [Dense(3), Softmax]
+        [MSELoss]
+        internal sealed partial class EveryLayerNet;
+        """;
+
+    [Fact]
+    public void Every_layer_kind_generated_source()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run(EveryLayerNet);
+        GeneratedSourceResult generated = Assert.Single(result.Results[0].GeneratedSources);
+        Assert.Equal(new[] { "SN0020" }, result.Diagnostics.Select(d => d.Id)); // info: softmax before MSE
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Snapshot.Match(generated.SourceText.ToString(), "EveryLayerNet");
+    }
+
     [Fact]
     public void Two_networks_of_the_same_name_in_different_namespaces()
     {

@@ -31,9 +31,9 @@ internal sealed class LayerStep
         string text = l.Kind switch
         {
             LayerKind.Dense => $"Layer {l.Module}: Dense {l.InputSize} -> {l.OutputSize} (weight [{l.OutputSize}, {l.InputSize}] at {l.WeightOffset}, bias at {l.BiasOffset})",
-            LayerKind.LeakyReLU => $"Layer {l.Module}: LeakyReLU(negative_slope {Plan.Float(l.Argument)}) over {l.OutputSize}",
-            LayerKind.ELU => $"Layer {l.Module}: ELU(alpha {Plan.Float(l.Argument)}) over {l.OutputSize}",
-            LayerKind.Dropout => $"Layer {l.Module}: Dropout(p {Plan.Float(l.Argument)}) over {l.OutputSize}",
+            LayerKind.LeakyReLU => $"Layer {l.Module}: LeakyReLU(negative_slope {Plan.Number(l.Argument)}) over {l.OutputSize}",
+            LayerKind.ELU => $"Layer {l.Module}: ELU(alpha {Plan.Number(l.Argument)}) over {l.OutputSize}",
+            LayerKind.Dropout => $"Layer {l.Module}: Dropout(p {Plan.Number(l.Argument)}) over {l.OutputSize}",
             LayerKind.BatchNorm => $"Layer {l.Module}: BatchNorm {l.OutputSize} (weight at {l.WeightOffset}, bias at {l.BiasOffset}; running_mean at {l.BufferOffset}, running_var at {l.BufferOffset + l.OutputSize} in Buffers)",
             LayerKind.LayerNorm => $"Layer {l.Module}: LayerNorm {l.OutputSize} (weight at {l.WeightOffset}, bias at {l.BiasOffset})",
             _ => $"Layer {l.Module}: {l.Kind} over {l.OutputSize}",
@@ -82,7 +82,10 @@ internal sealed class Plan
     public bool HasDropout => Model.Layers.Any(l => l.Kind == LayerKind.Dropout);
 
     /// <summary>A float as a round-trip C# literal.</summary>
-    public static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+    public static string Float(float value) => Number(value) + "f";
+
+    /// <summary>A float as round-trip text, for comments.</summary>
+    public static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }
 
 internal static class EnumerableExtensions

@@ -7,18 +7,33 @@ namespace StaticNet.Tests.Parity;
 public sealed class GradientCheckTests
 {
     [Fact]
-    public void OddNet_gradients_match_finite_differences() => Check(new OddNet(1), OddNet.InputSize, OddNet.OutputSize, batch: 5);
+    public void OddNet_gradients_match_finite_differences() => Check(new OddNet(1), batch: 5, rng => rng.NextInt(OddNet.OutputSize));
 
     [Fact]
-    public void OddWideNet_gradients_match_finite_differences() => Check(new OddWideNet(2), OddWideNet.InputSize, OddWideNet.OutputSize, batch: 6);
+    public void OddWideNet_gradients_match_finite_differences() => Check(new OddWideNet(2), batch: 6, rng => rng.NextInt(OddWideNet.OutputSize));
 
-    internal static void Check(ITrainableNetwork<int> net, int inputSize, int classes, int batch)
+    [Fact]
+    public void Every_layer_kind_gradients_match_finite_differences() => Check(new EveryLayerNet(3), batch: 5, rng => rng.NextInt(3));
+
+    [Fact]
+    public void Softmax_layer_gradients_match_finite_differences() => Check(new SoftmaxMseNet(4), batch: 3, rng => rng.NextSingle());
+
+    [Fact]
+    public void BCE_with_logits_multi_label_gradients_match_finite_differences() => Check(new MultiLabelNet(5), batch: 7, rng => rng.NextInt(2));
+
+    [Fact]
+    public void BCE_gradients_match_finite_differences() => Check(new SigmoidBceNet(6), batch: 7, rng => rng.NextInt(2));
+
+    [Fact]
+    public void MSE_gradients_match_finite_differences() => Check(new GeluRegressionNet(7), batch: 4, rng => rng.NextUniform(-1, 1));
+
+    internal static void Check<TTarget>(ITrainableNetwork<TTarget> net, int batch, Func<Rng, TTarget> target) where TTarget : unmanaged
     {
         var rng = new Rng(42);
-        var inputs = new float[batch * inputSize];
+        var inputs = new float[batch * net.InputSize];
         for (int i = 0; i < inputs.Length; i++) inputs[i] = rng.NextUniform(-2, 2);
-        var targets = new int[batch];
-        for (int i = 0; i < batch; i++) targets[i] = rng.NextInt(classes);
+        var targets = new TTarget[batch * (typeof(TTarget) == typeof(int) ? 1 : net.OutputSize)];
+        for (int i = 0; i < targets.Length; i++) targets[i] = target(rng);
 
         net.ComputeGradients(inputs, targets);
         float[] analytic = net.Gradients.ToArray();
@@ -38,7 +53,8 @@ public sealed class GradientCheckTests
         Assert.Contains(analytic, g => Math.Abs(g) > 1e-3); // the check is not vacuous
     }
 
-    private static double CentralDifference(ITrainableNetwork<int> net, float[] inputs, int[] targets, int index, float h)
+    private static double CentralDifference<TTarget>(ITrainableNetwork<TTarget> net, float[] inputs, TTarget[] targets, int index, float h)
+        where TTarget : unmanaged
     {
         Span<float> p = net.Parameters;
         float original = p[index];
