@@ -51,6 +51,22 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void Every_diagnostic_snapshot()
+    {
+        // One line per case: what the user sees in the compiler output (file, span, severity, id, message).
+        var lines = new List<string>();
+        foreach (object[] row in Cases)
+        {
+            string declaration = (string)row[0];
+            lines.Add("// " + declaration.Replace("\n", " "));
+            foreach (Diagnostic d in GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n" + declaration).OrderBy(d => d.Id))
+                lines.Add(d.ToString());
+            lines.Add("");
+        }
+        Snapshot.Match(string.Join("\n", lines), "Diagnostics", "txt");
+    }
+
+    [Fact]
     public void Messages_name_the_layer_and_what_to_do()
     {
         Diagnostic d = Assert.Single(GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n[Network]\n[Input(3)]\n[Dense(0)]\n[CrossEntropyLoss]\npublic partial class Net;"));
