@@ -69,12 +69,12 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor SoftmaxBeforeCrossEntropy = Make("SN0012",
         "Softmax before CrossEntropyLoss",
-        "[CrossEntropyLoss] already applies softmax to logits; the [Softmax] at position {0} makes a double softmax that trains poorly: remove it",
+        "[CrossEntropyLoss] already applies softmax to logits; the [Softmax] (layer {0}) makes a double softmax that trains poorly: remove it",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor SigmoidBeforeBceWithLogits = Make("SN0013",
         "Sigmoid before BCEWithLogitsLoss",
-        "[BCEWithLogitsLoss] already applies a sigmoid to logits; remove the [Sigmoid] at position {0}, or use [BCELoss]",
+        "[BCEWithLogitsLoss] already applies a sigmoid to logits; remove the [Sigmoid] (layer {0}), or use [BCELoss]",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor BceWithoutSigmoid = Make("SN0014",
@@ -109,7 +109,7 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor ActivationBeforeMse = Make("SN0020",
         "Activation before MSELoss",
-        "{0} at position {1} squashes the output of a regression network; [MSELoss] usually wants a linear last layer",
+        "{0} (layer {1}) squashes the output of a regression network; [MSELoss] usually wants a linear last layer",
         DiagnosticSeverity.Info);
 
     public static readonly DiagnosticDescriptor MemberCollision = Make("SN0021",
