@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticNet.Kernels;
 
@@ -28,7 +30,14 @@ public static class Dense
         ref float wr = ref MemoryMarshal.GetReference(weight);
         ref float br = ref MemoryMarshal.GetReference(bias);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
+        {
+            // Few samples: per sample, 16 outputs at a time with one transposed reduction (inlined: constant sizes).
+            // More: feature-major tiles of 16 samples in scratch, so each weight is broadcast over 16 samples.
+            if (batch < TiledMinBatch) ForwardRows512(ref xr, ref wr, ref br, ref yr, 0, batch, inSize, outSize, relu);
+            else ForwardTiled512(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
+        }
+        else if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
             ForwardCore<Simd512, Vector512<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
         else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
             ForwardCore<Simd256, Vector256<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
@@ -49,22 +58,47 @@ public static class Dense
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float dwr = ref MemoryMarshal.GetReference(dWeight);
+        // dW[o, :] = Σₛ dy[s, o]·x[s, :]: rows o of dW from rows s of x, each dy[s, o] broadcast (no reduction).
         if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
-            BackwardWeightCore<Simd512, Vector512<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
+            BroadcastGemm<Simd512, Vector512<float>>(ref dyr, 1, outSize, ref xr, inSize, ref dwr, inSize, outSize, batch, inSize);
         else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
-            BackwardWeightCore<Simd256, Vector256<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
+            BroadcastGemm<Simd256, Vector256<float>>(ref dyr, 1, outSize, ref xr, inSize, ref dwr, inSize, outSize, batch, inSize);
         else if (Vector128.IsHardwareAccelerated && inSize >= Vector128<float>.Count)
-            BackwardWeightCore<Simd128, Vector128<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
+            BroadcastGemm<Simd128, Vector128<float>>(ref dyr, 1, outSize, ref xr, inSize, ref dwr, inSize, outSize, batch, inSize);
         else
             BackwardWeightScalar(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
 
-        // db is a column sum of dy: small (batch × out), so a plain loop.
-        for (int o = 0; o < outSize; o++)
+        // db is a column sum of dy, vectorised across outputs (widest vector that fits, then narrower, then scalar).
+        ref float dbr = ref MemoryMarshal.GetReference(dBias);
+        int o = 0;
+        if (Vector512.IsHardwareAccelerated) o = ColumnSums<Simd512, Vector512<float>>(ref dyr, ref dbr, o, batch, outSize);
+        if (Vector256.IsHardwareAccelerated) o = ColumnSums<Simd256, Vector256<float>>(ref dyr, ref dbr, o, batch, outSize);
+        if (Vector128.IsHardwareAccelerated) o = ColumnSums<Simd128, Vector128<float>>(ref dyr, ref dbr, o, batch, outSize);
+        for (; o < outSize; o++)
         {
             float sum = 0f;
             for (int s = 0; s < batch; s++) sum += Unsafe.Add(ref dyr, s * outSize + o);
-            dBias[o] = sum;
+            Unsafe.Add(ref dbr, o) = sum;
         }
+    }
+
+    /// <summary>db[o..] = Σₛ dy[s, o..] for as many whole vectors as fit from <paramref name="o"/>; returns the next o.</summary>
+    private static int ColumnSums<TSimd, TVec>(ref float dy, ref float db, int o, int batch, int outSize)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        for (; o + TSimd.Width <= outSize; o += TSimd.Width)
+        {
+            TVec a0 = TSimd.Zero, a1 = TSimd.Zero;
+            int s = 0;
+            for (; s + 2 <= batch; s += 2)
+            {
+                a0 = TSimd.Add(a0, TSimd.Load(ref dy, s * outSize + o));
+                a1 = TSimd.Add(a1, TSimd.Load(ref dy, (s + 1) * outSize + o));
+            }
+            if (s < batch) a0 = TSimd.Add(a0, TSimd.Load(ref dy, s * outSize + o));
+            TSimd.Store(TSimd.Add(a0, a1), ref db, o);
+        }
+        return o;
     }
 
     /// <summary>Overwrites <c>dx[s, i] = Σₒ dy[s, o]·W[o, i]</c>.</summary>
@@ -76,12 +110,13 @@ public static class Dense
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float wr = ref MemoryMarshal.GetReference(weight);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
+        // dx[s, :] = Σₒ dy[s, o]·W[o, :]: rows s of dx from rows o of W, each dy[s, o] broadcast (no reduction).
         if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
-            BackwardInputCore<Simd512, Vector512<float>>(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
+            BroadcastGemm<Simd512, Vector512<float>>(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, outSize, inSize);
         else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
-            BackwardInputCore<Simd256, Vector256<float>>(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
+            BroadcastGemm<Simd256, Vector256<float>>(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, outSize, inSize);
         else if (Vector128.IsHardwareAccelerated && inSize >= Vector128<float>.Count)
-            BackwardInputCore<Simd128, Vector128<float>>(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
+            BroadcastGemm<Simd128, Vector128<float>>(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, outSize, inSize);
         else
             BackwardInputScalar(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
     }
@@ -180,90 +215,397 @@ public static class Dense
         return sum;
     }
 
-    private static void BackwardWeightCore<TSimd, TVec>(ref float dy, ref float x, ref float dw, int batch, int inSize, int outSize)
+    /// <summary>
+    /// <c>C[r, j] = Σₖ A[r, k]·B[k, j]</c> for r &lt; <paramref name="rows"/>, j &lt; <paramref name="n"/> (n ≥ the vector
+    /// width), with A read element by element at <c>a[r·aRow + k·aDepth]</c> and broadcast, B and C row-major. Both
+    /// backward products have this form, so neither needs a horizontal reduction: dW = dyᵀ·x (A = dy transposed, by
+    /// strides) and dx = dy·W.
+    /// </summary>
+    /// <remarks>
+    /// Register blocks of 4 rows × up to 4 vectors (16 accumulators): per k, 4 broadcasts and 4 loads feed 16 FMAs. A
+    /// column tail is one more vector ending at n, overlapping the previous one (recomputing equal values).
+    /// </remarks>
+    private static void BroadcastGemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
+        ref float c, nint cStride, int rows, int depth, int n)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        int width = TSimd.Width;
-        for (int o = 0; o < outSize; o++)
+        nint width = TSimd.Width;
+        int r = 0;
+        for (; r + 4 <= rows; r += 4)
+            BroadcastGemmRows<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
+                ref Unsafe.Add(ref c, r * cStride), cStride, 4, depth, n, width);
+        for (; r < rows; r++)
+            BroadcastGemmRows<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
+                ref Unsafe.Add(ref c, r * cStride), cStride, 1, depth, n, width);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BroadcastGemmRows<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
+        ref float c, nint cStride, int rowCount, int depth, int n, nint width)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        nint j = 0;
+        for (; j <= n - 4 * width; j += 4 * width)
+            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, rowCount, 4, depth);
+        if (j <= n - 2 * width)
         {
-            ref float dwo = ref Unsafe.Add(ref dw, o * inSize);
-            ref float dyo = ref Unsafe.Add(ref dy, o);
-            nint i = 0;
-            // Four vectors of the weight row stay in registers while the batch streams past.
-            for (; i <= inSize - 4 * width; i += 4 * width)
+            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, rowCount, 2, depth);
+            j += 2 * width;
+        }
+        if (j < n)
+        {
+            j = Math.Min(j, n - width); // the last vector may overlap the previous block
+            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, rowCount, 1, depth);
+            j += width;
+        }
+        if (j < n)
+            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, n - width), bStride, ref Unsafe.Add(ref c, n - width), cStride, rowCount, 1, depth);
+    }
+
+    /// <summary>One register block: <paramref name="rowCount"/> (1 or 4) rows × <paramref name="vectors"/> (1, 2 or 4) vectors; both are constants after inlining.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BroadcastGemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
+        ref float c, nint cStride, int rowCount, int vectors, int depth)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        nint w = TSimd.Width;
+        TVec c00 = TSimd.Zero, c01 = TSimd.Zero, c02 = TSimd.Zero, c03 = TSimd.Zero;
+        TVec c10 = TSimd.Zero, c11 = TSimd.Zero, c12 = TSimd.Zero, c13 = TSimd.Zero;
+        TVec c20 = TSimd.Zero, c21 = TSimd.Zero, c22 = TSimd.Zero, c23 = TSimd.Zero;
+        TVec c30 = TSimd.Zero, c31 = TSimd.Zero, c32 = TSimd.Zero, c33 = TSimd.Zero;
+        for (int k = 0; k < depth; k++)
+        {
+            ref float ak = ref Unsafe.Add(ref a, k * aDepth);
+            ref float bk = ref Unsafe.Add(ref b, k * bStride);
+            TVec g0 = TSimd.Broadcast(ak);
+            TVec b0 = TSimd.Load(ref bk, 0);
+            c00 = TSimd.MulAdd(g0, b0, c00);
+            TVec b1 = default, b2 = default, b3 = default;
+            if (vectors > 1) { b1 = TSimd.Load(ref bk, w); c01 = TSimd.MulAdd(g0, b1, c01); }
+            if (vectors > 2)
             {
-                TVec a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
-                for (int s = 0; s < batch; s++)
+                b2 = TSimd.Load(ref bk, 2 * w); c02 = TSimd.MulAdd(g0, b2, c02);
+                b3 = TSimd.Load(ref bk, 3 * w); c03 = TSimd.MulAdd(g0, b3, c03);
+            }
+            if (rowCount > 1)
+            {
+                TVec g1 = TSimd.Broadcast(Unsafe.Add(ref ak, aRow));
+                TVec g2 = TSimd.Broadcast(Unsafe.Add(ref ak, 2 * aRow));
+                TVec g3 = TSimd.Broadcast(Unsafe.Add(ref ak, 3 * aRow));
+                c10 = TSimd.MulAdd(g1, b0, c10); c20 = TSimd.MulAdd(g2, b0, c20); c30 = TSimd.MulAdd(g3, b0, c30);
+                if (vectors > 1) { c11 = TSimd.MulAdd(g1, b1, c11); c21 = TSimd.MulAdd(g2, b1, c21); c31 = TSimd.MulAdd(g3, b1, c31); }
+                if (vectors > 2)
                 {
-                    TVec g = TSimd.Broadcast(Unsafe.Add(ref dyo, s * outSize));
-                    ref float xs = ref Unsafe.Add(ref x, s * inSize + i);
-                    a0 = TSimd.MulAdd(g, TSimd.Load(ref xs, 0), a0);
-                    a1 = TSimd.MulAdd(g, TSimd.Load(ref xs, width), a1);
-                    a2 = TSimd.MulAdd(g, TSimd.Load(ref xs, 2 * width), a2);
-                    a3 = TSimd.MulAdd(g, TSimd.Load(ref xs, 3 * width), a3);
+                    c12 = TSimd.MulAdd(g1, b2, c12); c22 = TSimd.MulAdd(g2, b2, c22); c32 = TSimd.MulAdd(g3, b2, c32);
+                    c13 = TSimd.MulAdd(g1, b3, c13); c23 = TSimd.MulAdd(g2, b3, c23); c33 = TSimd.MulAdd(g3, b3, c33);
                 }
-                TSimd.Store(a0, ref dwo, i);
-                TSimd.Store(a1, ref dwo, i + width);
-                TSimd.Store(a2, ref dwo, i + 2 * width);
-                TSimd.Store(a3, ref dwo, i + 3 * width);
             }
-            for (; i <= inSize - width; i += width)
+        }
+        TSimd.Store(c00, ref c, 0);
+        if (vectors > 1) TSimd.Store(c01, ref c, w);
+        if (vectors > 2) { TSimd.Store(c02, ref c, 2 * w); TSimd.Store(c03, ref c, 3 * w); }
+        if (rowCount > 1)
+        {
+            ref float r1 = ref Unsafe.Add(ref c, cStride);
+            ref float r2 = ref Unsafe.Add(ref c, 2 * cStride);
+            ref float r3 = ref Unsafe.Add(ref c, 3 * cStride);
+            TSimd.Store(c10, ref r1, 0); TSimd.Store(c20, ref r2, 0); TSimd.Store(c30, ref r3, 0);
+            if (vectors > 1) { TSimd.Store(c11, ref r1, w); TSimd.Store(c21, ref r2, w); TSimd.Store(c31, ref r3, w); }
+            if (vectors > 2)
             {
-                TVec a = TSimd.Zero;
-                for (int s = 0; s < batch; s++)
-                    a = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref dyo, s * outSize)), TSimd.Load(ref x, s * inSize + i), a);
-                TSimd.Store(a, ref dwo, i);
-            }
-            for (; i < inSize; i++)
-            {
-                float a = 0f;
-                for (int s = 0; s < batch; s++) a += Unsafe.Add(ref dyo, s * outSize) * Unsafe.Add(ref x, s * inSize + (int)i);
-                Unsafe.Add(ref dwo, i) = a;
+                TSimd.Store(c12, ref r1, 2 * w); TSimd.Store(c22, ref r2, 2 * w); TSimd.Store(c32, ref r3, 2 * w);
+                TSimd.Store(c13, ref r1, 3 * w); TSimd.Store(c23, ref r2, 3 * w); TSimd.Store(c33, ref r3, 3 * w);
             }
         }
     }
 
-    private static void BackwardInputCore<TSimd, TVec>(ref float dy, ref float w, ref float dx, int batch, int inSize, int outSize)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
+    // ---- AVX-512 forward ----
+
+    /// <summary>From this many samples on, the forward transposes tiles of 16 samples (and the weights, once per call) into scratch.</summary>
+    private const int TiledMinBatch = 8;
+
+    /// <summary>Scratch floats of the tiled forward above which it rents from <see cref="ArrayPool{T}"/> instead of the stack.</summary>
+    private const int MaxStackScratch = 16384;
+
+    /// <summary>Samples first..batch−1 one at a time: 16 outputs per pass, reduced together by <see cref="Reduce16"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForwardRows512(ref float x, ref float w, ref float b, ref float y, int first, int batch, int inSize, int outSize, bool relu)
     {
-        int width = TSimd.Width;
-        for (int s = 0; s < batch; s++)
+        int rows = Math.Min(outSize, 16);
+        for (int s = first; s < batch; s++)
         {
-            ref float dys = ref Unsafe.Add(ref dy, s * outSize);
-            ref float dxs = ref Unsafe.Add(ref dx, s * inSize);
-            nint i = 0;
-            for (; i <= inSize - 4 * width; i += 4 * width)
+            ref float xs = ref Unsafe.Add(ref x, s * inSize);
+            ref float ys = ref Unsafe.Add(ref y, s * outSize);
+            for (int o = 0; o < outSize; o += 16)
             {
-                TVec a0 = TSimd.Zero, a1 = TSimd.Zero, a2 = TSimd.Zero, a3 = TSimd.Zero;
-                for (int o = 0; o < outSize; o++)
+                // The last block ends at outSize, overlapping the previous one when outSize % 16 != 0 (equal values rewritten).
+                int o0 = Math.Min(o, outSize - rows);
+                Vector512<float> sums = Dot16(ref xs, ref Unsafe.Add(ref w, o0 * inSize), inSize, rows);
+                if (rows == 16)
                 {
-                    TVec g = TSimd.Broadcast(Unsafe.Add(ref dys, o));
-                    ref float wo = ref Unsafe.Add(ref w, o * inSize + i);
-                    a0 = TSimd.MulAdd(g, TSimd.Load(ref wo, 0), a0);
-                    a1 = TSimd.MulAdd(g, TSimd.Load(ref wo, width), a1);
-                    a2 = TSimd.MulAdd(g, TSimd.Load(ref wo, 2 * width), a2);
-                    a3 = TSimd.MulAdd(g, TSimd.Load(ref wo, 3 * width), a3);
+                    Vector512<float> v = sums + Vector512.LoadUnsafe(ref b, (nuint)o0);
+                    if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+                    v.StoreUnsafe(ref ys, (nuint)o0);
                 }
-                TSimd.Store(a0, ref dxs, i);
-                TSimd.Store(a1, ref dxs, i + width);
-                TSimd.Store(a2, ref dxs, i + 2 * width);
-                TSimd.Store(a3, ref dxs, i + 3 * width);
-            }
-            for (; i <= inSize - width; i += width)
-            {
-                TVec a = TSimd.Zero;
-                for (int o = 0; o < outSize; o++)
-                    a = TSimd.MulAdd(TSimd.Broadcast(Unsafe.Add(ref dys, o)), TSimd.Load(ref w, o * inSize + i), a);
-                TSimd.Store(a, ref dxs, i);
-            }
-            for (; i < inSize; i++)
-            {
-                float a = 0f;
-                for (int o = 0; o < outSize; o++) a += Unsafe.Add(ref dys, o) * Unsafe.Add(ref w, o * inSize + (int)i);
-                Unsafe.Add(ref dxs, i) = a;
+                else
+                {
+                    for (int j = 0; j < rows; j++) Unsafe.Add(ref ys, j) = Activate(sums.GetElement(j) + Unsafe.Add(ref b, j), relu);
+                }
             }
         }
     }
+
+    /// <summary>
+    /// Lane j = Σᵢ x[i]·W[j, i] for j &lt; rows (rows ≤ 16; W rows n apart; rows past the last repeat it), n ≥ 16. A tail
+    /// of n % 16 is one more vector ending at n with the already-summed lanes of x masked to zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Dot16(ref float x, ref float w, int n, int rows)
+    {
+        nint stride = n;
+        nint last = rows - 1;
+        ref float w0 = ref w;
+        ref float w1 = ref Unsafe.Add(ref w, Math.Min(1, last) * stride);
+        ref float w2 = ref Unsafe.Add(ref w, Math.Min(2, last) * stride);
+        ref float w3 = ref Unsafe.Add(ref w, Math.Min(3, last) * stride);
+        ref float w4 = ref Unsafe.Add(ref w, Math.Min(4, last) * stride);
+        ref float w5 = ref Unsafe.Add(ref w, Math.Min(5, last) * stride);
+        ref float w6 = ref Unsafe.Add(ref w, Math.Min(6, last) * stride);
+        ref float w7 = ref Unsafe.Add(ref w, Math.Min(7, last) * stride);
+        ref float w8 = ref Unsafe.Add(ref w, Math.Min(8, last) * stride);
+        ref float w9 = ref Unsafe.Add(ref w, Math.Min(9, last) * stride);
+        ref float w10 = ref Unsafe.Add(ref w, Math.Min(10, last) * stride);
+        ref float w11 = ref Unsafe.Add(ref w, Math.Min(11, last) * stride);
+        ref float w12 = ref Unsafe.Add(ref w, Math.Min(12, last) * stride);
+        ref float w13 = ref Unsafe.Add(ref w, Math.Min(13, last) * stride);
+        ref float w14 = ref Unsafe.Add(ref w, Math.Min(14, last) * stride);
+        ref float w15 = ref Unsafe.Add(ref w, Math.Min(15, last) * stride);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        nint i = 0;
+        Vector512<float> mask = Vector512<float>.AllBitsSet;
+        while (true)
+        {
+            if (i > n - 16)
+            {
+                if (i == n) break;
+                // Tail: the vector ending at n, keeping only its last n − i lanes.
+                mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - (int)(n - i))).AsSingle();
+                i = n - 16;
+            }
+            Vector512<float> xv = Vector512.LoadUnsafe(ref x, (nuint)i) & mask;
+            a0 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w0, (nuint)i), a0);
+            a1 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w1, (nuint)i), a1);
+            a2 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w2, (nuint)i), a2);
+            a3 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w3, (nuint)i), a3);
+            a4 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w4, (nuint)i), a4);
+            a5 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w5, (nuint)i), a5);
+            a6 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w6, (nuint)i), a6);
+            a7 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w7, (nuint)i), a7);
+            a8 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w8, (nuint)i), a8);
+            a9 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w9, (nuint)i), a9);
+            a10 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w10, (nuint)i), a10);
+            a11 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w11, (nuint)i), a11);
+            a12 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w12, (nuint)i), a12);
+            a13 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w13, (nuint)i), a13);
+            a14 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w14, (nuint)i), a14);
+            a15 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w15, (nuint)i), a15);
+            i += 16;
+        }
+        return Reduce16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
+    }
+
+    /// <summary>Lane j of the result = the sum of the 16 lanes of aj: 16 horizontal sums in 45 shuffles and adds.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Reduce16(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
+        Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7,
+        Vector512<float> a8, Vector512<float> a9, Vector512<float> a10, Vector512<float> a11,
+        Vector512<float> a12, Vector512<float> a13, Vector512<float> a14, Vector512<float> a15)
+    {
+        // Per 128-bit lane: [aⱼ₀+aⱼ₂, aₖ₀+aₖ₂, aⱼ₁+aⱼ₃, aₖ₁+aₖ₃] for a pair (j, k).
+        Vector512<float> t0 = Avx512F.UnpackLow(a0, a1) + Avx512F.UnpackHigh(a0, a1);
+        Vector512<float> t1 = Avx512F.UnpackLow(a2, a3) + Avx512F.UnpackHigh(a2, a3);
+        Vector512<float> t2 = Avx512F.UnpackLow(a4, a5) + Avx512F.UnpackHigh(a4, a5);
+        Vector512<float> t3 = Avx512F.UnpackLow(a6, a7) + Avx512F.UnpackHigh(a6, a7);
+        Vector512<float> t4 = Avx512F.UnpackLow(a8, a9) + Avx512F.UnpackHigh(a8, a9);
+        Vector512<float> t5 = Avx512F.UnpackLow(a10, a11) + Avx512F.UnpackHigh(a10, a11);
+        Vector512<float> t6 = Avx512F.UnpackLow(a12, a13) + Avx512F.UnpackHigh(a12, a13);
+        Vector512<float> t7 = Avx512F.UnpackLow(a14, a15) + Avx512F.UnpackHigh(a14, a15);
+        // Per 128-bit lane: the sums of that lane of four accumulators (0–3, 4–7, 8–11, 12–15).
+        Vector512<float> u0 = HalfSum(t0, t1), u1 = HalfSum(t2, t3), u2 = HalfSum(t4, t5), u3 = HalfSum(t6, t7);
+        // 128-bit lanes: [0–3 (lanes 0+1), 0–3 (2+3), 4–7 (0+1), 4–7 (2+3)], then the same for 8–15.
+        Vector512<float> v0 = Avx512F.Shuffle4x128(u0, u1, 0x88) + Avx512F.Shuffle4x128(u0, u1, 0xDD);
+        Vector512<float> v1 = Avx512F.Shuffle4x128(u2, u3, 0x88) + Avx512F.Shuffle4x128(u2, u3, 0xDD);
+        return Avx512F.Shuffle4x128(v0, v1, 0x88) + Avx512F.Shuffle4x128(v0, v1, 0xDD);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> HalfSum(Vector512<float> a, Vector512<float> b) =>
+        Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle() + Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
+
+    /// <summary>
+    /// <c>dst[c·dstStride + r] = src[r·srcStride + c]</c> for r, c &lt; 16; source rows from <paramref name="rows"/> on are
+    /// not read and give zeros.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose16(ref float src, nint srcStride, int rows, ref float dst, nint dstStride)
+    {
+        Vector512<float> r0 = Row(ref src, 0, srcStride, rows), r1 = Row(ref src, 1, srcStride, rows);
+        Vector512<float> r2 = Row(ref src, 2, srcStride, rows), r3 = Row(ref src, 3, srcStride, rows);
+        Vector512<float> r4 = Row(ref src, 4, srcStride, rows), r5 = Row(ref src, 5, srcStride, rows);
+        Vector512<float> r6 = Row(ref src, 6, srcStride, rows), r7 = Row(ref src, 7, srcStride, rows);
+        Vector512<float> r8 = Row(ref src, 8, srcStride, rows), r9 = Row(ref src, 9, srcStride, rows);
+        Vector512<float> r10 = Row(ref src, 10, srcStride, rows), r11 = Row(ref src, 11, srcStride, rows);
+        Vector512<float> r12 = Row(ref src, 12, srcStride, rows), r13 = Row(ref src, 13, srcStride, rows);
+        Vector512<float> r14 = Row(ref src, 14, srcStride, rows), r15 = Row(ref src, 15, srcStride, rows);
+        // Per 128-bit lane k, uₘ (m < 4) holds column 4k + m of rows 0–3; u4..u7 of rows 4–7, and so on.
+        Quad(r0, r1, r2, r3, out Vector512<float> u0, out Vector512<float> u1, out Vector512<float> u2, out Vector512<float> u3);
+        Quad(r4, r5, r6, r7, out Vector512<float> u4, out Vector512<float> u5, out Vector512<float> u6, out Vector512<float> u7);
+        Quad(r8, r9, r10, r11, out Vector512<float> u8, out Vector512<float> u9, out Vector512<float> u10, out Vector512<float> u11);
+        Quad(r12, r13, r14, r15, out Vector512<float> u12, out Vector512<float> u13, out Vector512<float> u14, out Vector512<float> u15);
+        Columns(u0, u4, u8, u12, ref dst, 0, dstStride);
+        Columns(u1, u5, u9, u13, ref dst, 1, dstStride);
+        Columns(u2, u6, u10, u14, ref dst, 2, dstStride);
+        Columns(u3, u7, u11, u15, ref dst, 3, dstStride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Row(ref float src, int r, nint stride, int rows) =>
+        r < rows ? Vector512.LoadUnsafe(ref src, (nuint)(r * stride)) : Vector512<float>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Quad(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3,
+        out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3)
+    {
+        Vector512<double> t0 = Avx512F.UnpackLow(r0, r1).AsDouble(), t1 = Avx512F.UnpackHigh(r0, r1).AsDouble();
+        Vector512<double> t2 = Avx512F.UnpackLow(r2, r3).AsDouble(), t3 = Avx512F.UnpackHigh(r2, r3).AsDouble();
+        c0 = Avx512F.UnpackLow(t0, t2).AsSingle();
+        c1 = Avx512F.UnpackHigh(t0, t2).AsSingle();
+        c2 = Avx512F.UnpackLow(t1, t3).AsSingle();
+        c3 = Avx512F.UnpackHigh(t1, t3).AsSingle();
+    }
+
+    /// <summary>From column m of each group of four rows (per 128-bit lane), stores the columns m, m + 4, m + 8, m + 12.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Columns(Vector512<float> q0, Vector512<float> q1, Vector512<float> q2, Vector512<float> q3,
+        ref float dst, int m, nint stride)
+    {
+        Vector512<float> a = Avx512F.Shuffle4x128(q0, q1, 0x88), b = Avx512F.Shuffle4x128(q0, q1, 0xDD);
+        Vector512<float> c = Avx512F.Shuffle4x128(q2, q3, 0x88), d = Avx512F.Shuffle4x128(q2, q3, 0xDD);
+        Avx512F.Shuffle4x128(a, c, 0x88).StoreUnsafe(ref dst, (nuint)(m * stride));
+        Avx512F.Shuffle4x128(b, d, 0x88).StoreUnsafe(ref dst, (nuint)((m + 4) * stride));
+        Avx512F.Shuffle4x128(a, c, 0xDD).StoreUnsafe(ref dst, (nuint)((m + 8) * stride));
+        Avx512F.Shuffle4x128(b, d, 0xDD).StoreUnsafe(ref dst, (nuint)((m + 12) * stride));
+    }
+
+    /// <summary>
+    /// The forward for 16 samples at a time: the weights are transposed once per call into blocks of 16 outputs
+    /// (<c>wt[block][i][j] = W[o₀ + j, i]</c>), each tile of x into <c>xt[i][s]</c>; then every weight is broadcast and
+    /// multiplied into a vector of 16 samples (no reduction), and the 16 × 16 result block is transposed back into y.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void ForwardTiled512(ref float x, ref float w, ref float b, ref float y, int batch, int inSize, int outSize, bool relu)
+    {
+        int rows = Math.Min(outSize, 16);
+        int blocks = (outSize + 15) / 16;
+        int wtLength = blocks * inSize * 16, xtLength = inSize * 16, length = wtLength + xtLength + 512;
+        float[]? rented = null;
+        Span<float> scratch = length <= MaxStackScratch ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
+        ref float wt = ref MemoryMarshal.GetReference(scratch);
+        ref float xt = ref Unsafe.Add(ref wt, wtLength);
+        ref float block = ref Unsafe.Add(ref xt, xtLength); // [output j][sample r]
+        ref float rowsOut = ref Unsafe.Add(ref block, 256);  // [sample r][output j]
+
+        for (int k = 0; k < blocks; k++)
+        {
+            int o0 = Math.Min(16 * k, outSize - rows);
+            for (int c = 0; c < inSize; c += 16)
+            {
+                int c0 = Math.Min(c, inSize - 16); // the last block may overlap the previous one
+                Transpose16(ref Unsafe.Add(ref w, o0 * inSize + c0), inSize, rows, ref Unsafe.Add(ref wt, (k * inSize + c0) * 16), 16);
+            }
+        }
+
+        int total = batch * outSize;
+        for (int s0 = 0; s0 < batch; s0 += 16)
+        {
+            int count = Math.Min(16, batch - s0);
+            ref float xs = ref Unsafe.Add(ref x, s0 * inSize);
+            for (int c = 0; c < inSize; c += 16)
+            {
+                int c0 = Math.Min(c, inSize - 16);
+                Transpose16(ref Unsafe.Add(ref xs, c0), inSize, count, ref Unsafe.Add(ref xt, c0 * 16), 16);
+            }
+            for (int k = 0; k < blocks; k++)
+            {
+                int o0 = Math.Min(16 * k, outSize - rows);
+                TileBlock(ref xt, ref Unsafe.Add(ref wt, k * inSize * 16), ref Unsafe.Add(ref b, o0), rows, inSize, relu, ref block);
+                Transpose16(ref block, 16, 16, ref rowsOut, 16);
+                ref float ys = ref Unsafe.Add(ref y, s0 * outSize + o0);
+                for (int r = 0; r < count; r++)
+                {
+                    Vector512<float> row = Vector512.LoadUnsafe(ref rowsOut, (nuint)(r * 16));
+                    int at = (s0 + r) * outSize + o0;
+                    // A block narrower than 16 outputs (outSize < 16) spills into the next rows, which are written
+                    // after it; only where that would pass the end of y are its lanes stored one by one.
+                    if (rows == 16 || at + 16 <= total) row.StoreUnsafe(ref ys, (nuint)(r * outSize));
+                    else for (int j = 0; j < rows; j++) Unsafe.Add(ref ys, r * outSize + j) = Unsafe.Add(ref rowsOut, r * 16 + j);
+                }
+            }
+        }
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// block[j][s] = act(b[j] + Σᵢ wt[i][j]·xt[i][s]) for 16 outputs j (rows past <paramref name="rows"/> repeat the last
+    /// bias and have zero weights) and 16 samples s: per i, one vector of x and 16 broadcast weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TileBlock(ref float xt, ref float wt, ref float b, int rows, int inSize, bool relu, ref float block)
+    {
+        int last = rows - 1;
+        Vector512<float> a0 = Vector512.Create(b), a1 = Vector512.Create(Unsafe.Add(ref b, Math.Min(1, last)));
+        Vector512<float> a2 = Vector512.Create(Unsafe.Add(ref b, Math.Min(2, last))), a3 = Vector512.Create(Unsafe.Add(ref b, Math.Min(3, last)));
+        Vector512<float> a4 = Vector512.Create(Unsafe.Add(ref b, Math.Min(4, last))), a5 = Vector512.Create(Unsafe.Add(ref b, Math.Min(5, last)));
+        Vector512<float> a6 = Vector512.Create(Unsafe.Add(ref b, Math.Min(6, last))), a7 = Vector512.Create(Unsafe.Add(ref b, Math.Min(7, last)));
+        Vector512<float> a8 = Vector512.Create(Unsafe.Add(ref b, Math.Min(8, last))), a9 = Vector512.Create(Unsafe.Add(ref b, Math.Min(9, last)));
+        Vector512<float> a10 = Vector512.Create(Unsafe.Add(ref b, Math.Min(10, last))), a11 = Vector512.Create(Unsafe.Add(ref b, Math.Min(11, last)));
+        Vector512<float> a12 = Vector512.Create(Unsafe.Add(ref b, Math.Min(12, last))), a13 = Vector512.Create(Unsafe.Add(ref b, Math.Min(13, last)));
+        Vector512<float> a14 = Vector512.Create(Unsafe.Add(ref b, Math.Min(14, last))), a15 = Vector512.Create(Unsafe.Add(ref b, Math.Min(15, last)));
+        for (nint i = 0; i < inSize; i++)
+        {
+            Vector512<float> xv = Vector512.LoadUnsafe(ref xt, (nuint)(i * 16));
+            ref float wi = ref Unsafe.Add(ref wt, i * 16);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(wi), xv, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 1)), xv, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 2)), xv, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 3)), xv, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 4)), xv, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 5)), xv, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 6)), xv, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 7)), xv, a7);
+            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 8)), xv, a8);
+            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 9)), xv, a9);
+            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 10)), xv, a10);
+            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 11)), xv, a11);
+            a12 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 12)), xv, a12);
+            a13 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 13)), xv, a13);
+            a14 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 14)), xv, a14);
+            a15 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 15)), xv, a15);
+        }
+        StoreActivated(a0, ref block, 0, relu); StoreActivated(a1, ref block, 1, relu);
+        StoreActivated(a2, ref block, 2, relu); StoreActivated(a3, ref block, 3, relu);
+        StoreActivated(a4, ref block, 4, relu); StoreActivated(a5, ref block, 5, relu);
+        StoreActivated(a6, ref block, 6, relu); StoreActivated(a7, ref block, 7, relu);
+        StoreActivated(a8, ref block, 8, relu); StoreActivated(a9, ref block, 9, relu);
+        StoreActivated(a10, ref block, 10, relu); StoreActivated(a11, ref block, 11, relu);
+        StoreActivated(a12, ref block, 12, relu); StoreActivated(a13, ref block, 13, relu);
+        StoreActivated(a14, ref block, 14, relu); StoreActivated(a15, ref block, 15, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreActivated(Vector512<float> v, ref float block, int j, bool relu) =>
+        (relu ? Vector512.Max(v, Vector512<float>.Zero) : v).StoreUnsafe(ref block, (nuint)(j * 16));
 
     private static void ForwardScalar(ref float x, ref float w, ref float b, ref float y, int batch, int inSize, int outSize, bool relu)
     {

@@ -68,6 +68,7 @@ public sealed class Adagrad : IStatefulOptimizer
     /// <summary>Buffer: s0 = sum.</summary>
     private readonly record struct Kernel(float Clr, float WeightDecay, float Epsilon) : Elementwise.IKernel
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply<T>(ref float p, ref float g, ref float sum, ref float s1, ref float s2, nuint i)
             where T : struct, Elementwise.ILanes<T>
         {

@@ -32,6 +32,8 @@ internal readonly record struct AdamKernel(
             DecoupledFactor: decoupled ? (float)(1 - lr * weightDecay) : 1f, amsgrad);
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+
     public void Apply<T>(ref float p, ref float g, ref float m, ref float v, ref float vMax, nuint i)
         where T : struct, Elementwise.ILanes<T>
     {

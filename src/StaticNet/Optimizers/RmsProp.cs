@@ -76,6 +76,7 @@ public sealed class RmsProp : IStatefulOptimizer
     private readonly record struct Kernel(float Lr, float Alpha, float OneMinusAlpha, float Epsilon, float WeightDecay,
         float Momentum, bool Centered) : Elementwise.IKernel
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply<T>(ref float p, ref float g, ref float squareAvg, ref float momentumBuffer, ref float gradAvg, nuint i)
             where T : struct, Elementwise.ILanes<T>
         {

@@ -70,6 +70,7 @@ public sealed class Sgd : IStatefulOptimizer
     private readonly record struct Kernel(float Lr, float WeightDecay, float Momentum, float OneMinusDampening, bool Nesterov, bool First)
         : Elementwise.IKernel
     {
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         public void Apply<T>(ref float p, ref float g, ref float buffer, ref float s1, ref float s2, nuint i)
             where T : struct, Elementwise.ILanes<T>
         {

@@ -11,6 +11,9 @@ public sealed class DenseKernelTests
     public static TheoryData<int, int, int> Sizes => new()
     {
         { 1, 1, 1 }, { 1, 64, 32 }, { 3, 7, 5 }, { 4, 16, 4 }, { 5, 17, 9 }, { 6, 37, 19 }, { 6, 19, 23 }, { 9, 70, 13 }, { 13, 129, 3 },
+        // Register blocks and tails of the backward products; AVX-512 forward: per-sample blocks of 16 outputs below 8
+        // samples, tiles of 16 samples from 8 (partial tiles, in/out not multiples of 16, out < 16, overlapping blocks).
+        { 2, 16, 16 }, { 7, 33, 40 }, { 8, 16, 10 }, { 16, 64, 32 }, { 17, 20, 10 }, { 31, 35, 37 }, { 40, 64, 1 }, { 33, 100, 16 }, { 50, 16, 3 },
     };
 
     [Theory]
