@@ -4,24 +4,27 @@ namespace StaticNet.Generators.Emitting;
 
 /// <summary>
 /// Writes <c>Forward</c>: inference semantics (dropout is the identity, BatchNorm uses its running statistics), tiles
-/// of samples through two scratch buffers that live on the stack, so it allocates nothing and is safe to call
-/// concurrently on one instance.
+/// of samples through two scratch buffers that live on the stack (or, for a large tile, are rented from ArrayPool and
+/// returned), so it allocates nothing and is safe to call concurrently on one instance.
 /// </summary>
 internal static class InferenceEmitter
 {
-    /// <summary>Scratch of 2 × tile × MaxWidth floats above this many goes to ArrayPool instead of the stack.</summary>
-    private const int MaxStackFloats = 16384;
+    /// <summary>Scratch of 2 × tile × MaxWidth floats up to this many lives on the stack; more is rented from ArrayPool.</summary>
+    private const int MaxStackFloats = 2048;
+
+    /// <summary>Floats of scratch a full tile may use (both buffers): 256 KB, which stays in L2.</summary>
+    private const int MaxTileFloats = 65536;
 
     private enum Place { Input, A, B, Output }
 
     public static void Emit(CodeWriter w, Plan plan)
     {
         NetworkModel m = plan.Model;
-        int tile = System.Math.Max(1, System.Math.Min(16, 8192 / plan.MaxWidth));
-        bool pooled = 2 * tile * plan.MaxWidth > MaxStackFloats;
+        int tile = System.Math.Max(1, System.Math.Min(1024, MaxTileFloats / (2 * plan.MaxWidth)));
         string k = NetworkEmitter.Kernels;
 
-        w.Line("// Samples per inference tile: small enough for the scratch to stay on the stack, large enough to reuse each weight row.");
+        w.Line("// Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the AVX-512");
+        w.Line("// dense kernel transposes its weights once per call) serves many samples.");
         w.Line($"private const int TileSize = {tile};");
         w.Line();
         w.Line("/// <summary>");
@@ -35,18 +38,15 @@ internal static class InferenceEmitter
         w.Line($"int batch = {k}Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
         w.Line($"{k}Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
         w.Line("int tile = global::System.Math.Min(batch, TileSize);");
-        if (pooled)
-        {
-            w.Line("// The widest layer is too wide for the stack: rent the scratch (pooled, so still no garbage).");
-            w.Line("float[] rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(2 * tile * MaxWidth);");
-            w.Open("try");
-            EmitTileLoop(w, "new global::System.Span<float>(rented, 0, 2 * tile * MaxWidth)");
-            w.Close();
-            w.Open("finally");
-            w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(rented);");
-            w.Close();
-        }
-        else EmitTileLoop(w, "stackalloc float[2 * tile * MaxWidth]");
+        w.Line("int length = 2 * tile * MaxWidth;");
+        w.Line("// A few samples' scratch lives on the stack; a larger tile's is rented (pooled, so still no garbage).");
+        w.Line("float[]? rented = null;");
+        w.Line($"global::System.Span<float> scratch = length <= {MaxStackFloats} ? stackalloc float[length] : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(length));");
+        w.Open("for (int start = 0; start < batch; start += tile)");
+        w.Line("int n = global::System.Math.Min(tile, batch - start);");
+        w.Line("ForwardTile(inputs.Slice(start * InputSize, n * InputSize), outputs.Slice(start * OutputSize, n * OutputSize), scratch, n);");
+        w.Close();
+        w.Line("if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);");
         w.Close();
         w.Line();
 
@@ -83,15 +83,6 @@ internal static class InferenceEmitter
         }
         w.Close();
         w.Line();
-    }
-
-    private static void EmitTileLoop(CodeWriter w, string scratch)
-    {
-        w.Line($"global::System.Span<float> scratch = {scratch};");
-        w.Open("for (int start = 0; start < batch; start += tile)");
-        w.Line("int n = global::System.Math.Min(tile, batch - start);");
-        w.Line("ForwardTile(inputs.Slice(start * InputSize, n * InputSize), outputs.Slice(start * OutputSize, n * OutputSize), scratch, n);");
-        w.Close();
     }
 
     private static string Span(Place place, int width) => place switch

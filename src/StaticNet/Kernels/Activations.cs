@@ -27,8 +27,18 @@ public static class Activations
     public static void ReLUBackward(ReadOnlySpan<float> y, Span<float> dy)
     {
         if (y.Length < dy.Length) throw new ArgumentException($"Expected at least {dy.Length} outputs, got {y.Length}.", nameof(y));
-        for (int i = 0; i < dy.Length; i++)
-            if (!(y[i] > 0f)) dy[i] = 0f;
+        SimdMap.Binary(y, dy, default(ReLUBackwardOp));
+    }
+
+    /// <summary>dy where y &gt; 0, else 0 (also 0 for a NaN y, as the scalar form).</summary>
+    private readonly struct ReLUBackwardOp : IBinaryOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public TVec Invoke<TSimd, TVec>(TVec y, TVec dy) where TSimd : struct, ISimd<TVec> where TVec : struct =>
+            TSimd.ConditionalSelect(TSimd.GreaterThan(y, TSimd.Zero), dy, TSimd.Zero);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public float Invoke(float y, float dy) => y > 0f ? dy : 0f;
     }
 
     /// <summary>y = x where x &gt; 0, else <paramref name="negativeSlope"/>·x.</summary>

@@ -356,63 +356,66 @@ public static class Dense
     }
 
     /// <summary>
-    /// Lane j = Σᵢ x[i]·W[j, i] for j &lt; rows (rows ≤ 16; W rows n apart; rows past the last repeat it), n ≥ 16. A tail
-    /// of n % 16 is one more vector ending at n with the already-summed lanes of x masked to zero.
+    /// Lane j = Σᵢ x[i]·W[j, i] for j &lt; rows (rows ≤ 16; W rows n apart; rows past the last repeat it), n ≥ 16. Up to 64
+    /// columns at a time: x stays in registers while the 16 weight rows stream past (one load per FMA), then one
+    /// transposed reduction. A tail of n % 16 is one more vector ending at n with the already-summed lanes of x masked off.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Dot16(ref float x, ref float w, int n, int rows)
     {
         nint stride = n;
-        nint last = rows - 1;
-        ref float w0 = ref w;
-        ref float w1 = ref Unsafe.Add(ref w, Math.Min(1, last) * stride);
-        ref float w2 = ref Unsafe.Add(ref w, Math.Min(2, last) * stride);
-        ref float w3 = ref Unsafe.Add(ref w, Math.Min(3, last) * stride);
-        ref float w4 = ref Unsafe.Add(ref w, Math.Min(4, last) * stride);
-        ref float w5 = ref Unsafe.Add(ref w, Math.Min(5, last) * stride);
-        ref float w6 = ref Unsafe.Add(ref w, Math.Min(6, last) * stride);
-        ref float w7 = ref Unsafe.Add(ref w, Math.Min(7, last) * stride);
-        ref float w8 = ref Unsafe.Add(ref w, Math.Min(8, last) * stride);
-        ref float w9 = ref Unsafe.Add(ref w, Math.Min(9, last) * stride);
-        ref float w10 = ref Unsafe.Add(ref w, Math.Min(10, last) * stride);
-        ref float w11 = ref Unsafe.Add(ref w, Math.Min(11, last) * stride);
-        ref float w12 = ref Unsafe.Add(ref w, Math.Min(12, last) * stride);
-        ref float w13 = ref Unsafe.Add(ref w, Math.Min(13, last) * stride);
-        ref float w14 = ref Unsafe.Add(ref w, Math.Min(14, last) * stride);
-        ref float w15 = ref Unsafe.Add(ref w, Math.Min(15, last) * stride);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        Vector512<float> a8 = default, a9 = default, a10 = default, a11 = default, a12 = default, a13 = default, a14 = default, a15 = default;
+        int last = rows - 1;
+        Vector512<float> all = Vector512<float>.AllBitsSet, sum = Vector512<float>.Zero;
         nint i = 0;
-        Vector512<float> mask = Vector512<float>.AllBitsSet;
-        while (true)
+        for (; n - i >= 64; i += 64) sum += Dot16Group(ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref w, i), stride, last, 4, all);
+        nint rest = n - i;
+        if (rest >= 48) { sum += Dot16Group(ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref w, i), stride, last, 3, all); i += 48; }
+        else if (rest >= 32) { sum += Dot16Group(ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref w, i), stride, last, 2, all); i += 32; }
+        else if (rest >= 16) { sum += Dot16Group(ref Unsafe.Add(ref x, i), ref Unsafe.Add(ref w, i), stride, last, 1, all); i += 16; }
+        if (i < n)
         {
-            if (i > n - 16)
-            {
-                if (i == n) break;
-                // Tail: the vector ending at n, keeping only its last n − i lanes.
-                mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - (int)(n - i))).AsSingle();
-                i = n - 16;
-            }
-            Vector512<float> xv = Vector512.LoadUnsafe(ref x, (nuint)i) & mask;
-            a0 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w0, (nuint)i), a0);
-            a1 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w1, (nuint)i), a1);
-            a2 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w2, (nuint)i), a2);
-            a3 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w3, (nuint)i), a3);
-            a4 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w4, (nuint)i), a4);
-            a5 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w5, (nuint)i), a5);
-            a6 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w6, (nuint)i), a6);
-            a7 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w7, (nuint)i), a7);
-            a8 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w8, (nuint)i), a8);
-            a9 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w9, (nuint)i), a9);
-            a10 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w10, (nuint)i), a10);
-            a11 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w11, (nuint)i), a11);
-            a12 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w12, (nuint)i), a12);
-            a13 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w13, (nuint)i), a13);
-            a14 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w14, (nuint)i), a14);
-            a15 = Vector512.FusedMultiplyAdd(xv, Vector512.LoadUnsafe(ref w15, (nuint)i), a15);
-            i += 16;
+            // Tail: the vector ending at n, keeping only its last n − i lanes.
+            Vector512<float> mask = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - (int)(n - i))).AsSingle();
+            sum += Dot16Group(ref Unsafe.Add(ref x, n - 16), ref Unsafe.Add(ref w, n - 16), stride, last, 1, mask);
         }
+        return sum;
+    }
+
+    /// <summary>16 rows × <paramref name="chunks"/> vectors (a constant after inlining), reduced to one lane per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Dot16Group(ref float x, ref float w, nint stride, int last, int chunks, Vector512<float> mask)
+    {
+        Vector512<float> x0 = Vector512.LoadUnsafe(ref x) & mask, x1 = default, x2 = default, x3 = default;
+        if (chunks > 1) x1 = Vector512.LoadUnsafe(ref x, 16);
+        if (chunks > 2) x2 = Vector512.LoadUnsafe(ref x, 32);
+        if (chunks > 3) x3 = Vector512.LoadUnsafe(ref x, 48);
+        ref float r = ref w;
+        Vector512<float> a0 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 1 ? stride : 0);
+        Vector512<float> a1 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 2 ? stride : 0);
+        Vector512<float> a2 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 3 ? stride : 0);
+        Vector512<float> a3 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 4 ? stride : 0);
+        Vector512<float> a4 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 5 ? stride : 0);
+        Vector512<float> a5 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 6 ? stride : 0);
+        Vector512<float> a6 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 7 ? stride : 0);
+        Vector512<float> a7 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 8 ? stride : 0);
+        Vector512<float> a8 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 9 ? stride : 0);
+        Vector512<float> a9 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 10 ? stride : 0);
+        Vector512<float> a10 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 11 ? stride : 0);
+        Vector512<float> a11 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 12 ? stride : 0);
+        Vector512<float> a12 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 13 ? stride : 0);
+        Vector512<float> a13 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 14 ? stride : 0);
+        Vector512<float> a14 = RowDot(ref r, x0, x1, x2, x3, chunks); r = ref Unsafe.Add(ref r, last >= 15 ? stride : 0);
+        Vector512<float> a15 = RowDot(ref r, x0, x1, x2, x3, chunks);
         return Reduce16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> RowDot(ref float w, Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, int chunks)
+    {
+        Vector512<float> a = x0 * Vector512.LoadUnsafe(ref w);
+        if (chunks > 1) a = Vector512.FusedMultiplyAdd(x1, Vector512.LoadUnsafe(ref w, 16), a);
+        if (chunks > 2) a = Vector512.FusedMultiplyAdd(x2, Vector512.LoadUnsafe(ref w, 32), a);
+        if (chunks > 3) a = Vector512.FusedMultiplyAdd(x3, Vector512.LoadUnsafe(ref w, 48), a);
+        return a;
     }
 
     /// <summary>Lane j of the result = the sum of the 16 lanes of aj: 16 horizontal sums in 45 shuffles and adds.</summary>

@@ -111,8 +111,9 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;
 
-        // Samples per inference tile: small enough for the scratch to stay on the stack, large enough to reuse each weight row.
-        private const int TileSize = 16;
+        // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the AVX-512
+        // dense kernel transposes its weights once per call) serves many samples.
+        private const int TileSize = 1024;
 
         /// <summary>
         /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats
@@ -124,12 +125,16 @@ namespace Samples
             int batch = global::StaticNet.Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
             global::StaticNet.Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));
             int tile = global::System.Math.Min(batch, TileSize);
-            global::System.Span<float> scratch = stackalloc float[2 * tile * MaxWidth];
+            int length = 2 * tile * MaxWidth;
+            // A few samples' scratch lives on the stack; a larger tile's is rented (pooled, so still no garbage).
+            float[]? rented = null;
+            global::System.Span<float> scratch = length <= 2048 ? stackalloc float[length] : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(length));
             for (int start = 0; start < batch; start += tile)
             {
                 int n = global::System.Math.Min(tile, batch - start);
                 ForwardTile(inputs.Slice(start * InputSize, n * InputSize), outputs.Slice(start * OutputSize, n * OutputSize), scratch, n);
             }
+            if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
         }
 
         private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
