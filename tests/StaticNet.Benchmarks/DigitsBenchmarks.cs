@@ -9,7 +9,7 @@ namespace StaticNet.Benchmarks;
 /// Forward ≤ 80 ns and 0 B; 32-sample Adam TrainStep ≤ 10 µs; 100 full-batch epochs ≤ 35 ms; Forward over all
 /// 1,797 digits ≤ 80 µs. ONNX Runtime runs the same network exported from PyTorch, single-threaded.
 /// </summary>
-[MemoryDiagnoser]
+[MemoryDiagnoser, MedianColumn, MinColumn]
 public class DigitsBenchmarks
 {
     private DigitsNet _net = null!;
