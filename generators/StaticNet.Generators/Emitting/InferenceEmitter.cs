@@ -50,6 +50,7 @@ internal static class InferenceEmitter
         w.Close();
         w.Line();
 
+        w.Line(NetworkEmitter.HotPath);
         w.Open("private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)");
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         if (m.BufferCount > 0) w.Line("global::System.ReadOnlySpan<float> buffers = _buffers;");

@@ -13,6 +13,12 @@ internal static class NetworkEmitter
     public const string Kernels = "global::StaticNet.Kernels.";
     public const string Version = "0.1.0";
 
+    /// <summary>
+    /// On the hot generated methods: compiled fully optimised on first call, with the kernels inlined and their sizes
+    /// constant. Under tiered compilation they would otherwise run unoptimised code for the first ~100 ms of training.
+    /// </summary>
+    public const string HotPath = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     public static string Emit(NetworkModel model)
     {
         var plan = new Plan(model);

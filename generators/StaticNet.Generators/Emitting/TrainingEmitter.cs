@@ -91,6 +91,7 @@ internal static class TrainingEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span length does not match the batch.</exception>");
         if (m.Loss == LossKind.CrossEntropy)
             w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A class index is outside [0, OutputSize).</exception>");
+        w.Line(NetworkEmitter.HotPath);
         w.Open($"public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<{target}> targets, global::System.Span<float> outputs = default)");
         w.Line($"int batch = {k}Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
         w.Line(m.Loss == LossKind.CrossEntropy

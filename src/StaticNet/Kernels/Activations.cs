@@ -24,6 +24,7 @@ public static class Activations
     public static void ReLU(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, y);
 
     /// <summary>dy ← dy where y &gt; 0, else 0 (PyTorch's gradient at exactly 0 is 0). Uses the output y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReLUBackward(ReadOnlySpan<float> y, Span<float> dy)
     {
         if (y.Length < dy.Length) throw new ArgumentException($"Expected at least {dy.Length} outputs, got {y.Length}.", nameof(y));
@@ -33,11 +34,11 @@ public static class Activations
     /// <summary>dy where y &gt; 0, else 0 (also 0 for a NaN y, as the scalar form).</summary>
     private readonly struct ReLUBackwardOp : IBinaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec y, TVec dy) where TSimd : struct, ISimd<TVec> where TVec : struct =>
             TSimd.ConditionalSelect(TSimd.GreaterThan(y, TSimd.Zero), dy, TSimd.Zero);
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float y, float dy) => y > 0f ? dy : 0f;
     }
 
@@ -59,6 +60,7 @@ public static class Activations
     /// y = tanh(x) to within float rounding: evaluated in double (vectorised) as sign(x)·(1 − 2/(e^(2|x|) + 1)), or
     /// x·(1 − x²/3) below |x| = 1e-4; ±1 for large |x|. The same bits on every vector path.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y)
     {
         // Not TensorPrimitives.Tanh: its float vector path in System.Numerics.Tensors 10.0 loses all relative accuracy
@@ -101,6 +103,7 @@ public static class Activations
     /// Exact (erf) GELU: y = x·Φ(x) = 0.5·x·(1 + erf(x/√2)), PyTorch's default <c>approximate='none'</c>.
     /// Evaluated in double as x·erfc(−x/√2)/2, so it is accurate for large negative x too.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GELU(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckOutput(x.Length, y.Length);
@@ -112,6 +115,7 @@ public static class Activations
     }
 
     /// <summary>dy ← dy·(Φ(x) + x·φ(x)), from the forward input x (φ is the standard normal density).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GELUBackward(ReadOnlySpan<float> x, Span<float> dy)
     {
         CheckSaved(x.Length, dy.Length);
@@ -130,6 +134,7 @@ public static class Activations
     public static void SiLUBackward(ReadOnlySpan<float> x, Span<float> dy) => SimdMap.Binary(x, dy, default(SiLUBackwardOp));
 
     /// <summary>y = x where x &gt; 0, else <paramref name="alpha"/>·(eˣ − 1) (expm1 evaluated accurately in double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ELU(ReadOnlySpan<float> x, Span<float> y, float alpha)
     {
         CheckOutput(x.Length, y.Length);
@@ -141,6 +146,7 @@ public static class Activations
     }
 
     /// <summary>dy ← dy where x &gt; 0, else dy·<paramref name="alpha"/>·eˣ (PyTorch's form for x ≤ 0), from the forward input x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ELUBackward(ReadOnlySpan<float> x, Span<float> dy, float alpha)
     {
         CheckSaved(x.Length, dy.Length);
@@ -155,6 +161,7 @@ public static class Activations
     /// Row-wise softmax over the <paramref name="features"/> of each of <paramref name="batch"/> rows:
     /// y = e^(x − max) / Σ e^(x − max). The sum is accumulated in double.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int batch, int features)
     {
         CheckRows(x.Length, y.Length, batch, features);
@@ -172,6 +179,7 @@ public static class Activations
     }
 
     /// <summary>dy ← y ⊙ (dy − Σⱼ dyⱼ·yⱼ) per row, from the forward output y (the dot product is accumulated in double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxBackward(ReadOnlySpan<float> y, Span<float> dy, int batch, int features)
     {
         CheckRows(y.Length, dy.Length, batch, features);
@@ -199,6 +207,7 @@ public static class Activations
     /// The error function, from W. J. Cody's rational Chebyshev approximations ("Rational Chebyshev approximations for
     /// the error function", Math. Comp. 23, 1969; the netlib SPECFUN CALERF coefficients), relative error well below 1e-15.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Erf(double x)
     {
         double y = Math.Abs(x);
@@ -208,6 +217,7 @@ public static class Activations
     }
 
     /// <summary>The complementary error function 1 − erf(x), accurate in relative terms for large x (0 beyond x ≈ 26.5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Erfc(double x)
     {
         double y = Math.Abs(x);
@@ -217,6 +227,7 @@ public static class Activations
     }
 
     /// <summary>erf(y)/y for y² = <paramref name="s"/> ≤ 0.46875².</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ErfOverX(double s)
     {
         double num = 3.20937758913846947E03 + s * (3.77485237685302021E02 + s * (1.13864154151050156E02
@@ -227,6 +238,7 @@ public static class Activations
     }
 
     /// <summary>erfc(y) for y &gt; 0.46875 (NaN stays NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double ErfcPositive(double y)
     {
         double r;
@@ -262,7 +274,7 @@ public static class Activations
     /// tanh in double for a float argument: sign(x)·(1 − 2/(e^(2|x|) + 1)), or x·(1 − x²/3) for tiny |x|. Saturates to ±1
     /// (exp overflows to ∞, giving exactly 1), propagates NaN. The vector overloads perform the same operations.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static double TanhCore(double v)
     {
         double a = Math.Abs(v);
@@ -271,7 +283,7 @@ public static class Activations
         return v < 0 ? -t : t;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<double> TanhCore(Vector512<double> v)
     {
         Vector512<double> a = Vector512.Abs(v), one = Vector512<double>.One;
@@ -281,7 +293,7 @@ public static class Activations
         return Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(TanhSeriesBelow)), series, t);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector256<double> TanhCore(Vector256<double> v)
     {
         Vector256<double> a = Vector256.Abs(v), one = Vector256<double>.One;
@@ -291,7 +303,7 @@ public static class Activations
         return Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256.Create(TanhSeriesBelow)), series, t);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector128<double> TanhCore(Vector128<double> v)
     {
         Vector128<double> a = Vector128.Abs(v), one = Vector128<double>.One;
@@ -302,6 +314,7 @@ public static class Activations
     }
 
     /// <summary>eˣ − 1 without the cancellation near 0 (.NET's ExpM1 is exp(x) − 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double ExpM1(double x)
     {
         // Below 1e-5 the cubic Taylor polynomial is exact to ~x⁴/24 (relative 1e-16); above it exp(x) − 1 in double
@@ -312,16 +325,19 @@ public static class Activations
 
     // ---- argument checks ----
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckOutput(int inputs, int outputs)
     {
         if (outputs < inputs) throw new ArgumentException($"Expected at least {inputs} outputs, got {outputs}.", "y");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckSaved(int saved, int gradients)
     {
         if (saved < gradients) throw new ArgumentException($"Expected at least {gradients} saved forward values, got {saved}.", "x");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckRows(int inputs, int outputs, int batch, int features)
     {
         if (batch < 0 || features <= 0) throw new ArgumentOutOfRangeException(nameof(features), $"Expected batch ≥ 0 and features > 0, got {batch} × {features}.");
@@ -334,57 +350,57 @@ public static class Activations
 
     private readonly struct LeakyReLUOp(float slope) : IUnaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec x) where TSimd : struct, ISimd<TVec> where TVec : struct =>
             TSimd.ConditionalSelect(TSimd.GreaterThan(x, TSimd.Zero), x, TSimd.Multiply(x, TSimd.Broadcast(slope)));
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float x) => x > 0f ? x : x * slope;
     }
 
     private readonly struct LeakyReLUBackwardOp(float slope) : IBinaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec x, TVec dy) where TSimd : struct, ISimd<TVec> where TVec : struct =>
             TSimd.ConditionalSelect(TSimd.GreaterThan(x, TSimd.Zero), dy, TSimd.Multiply(dy, TSimd.Broadcast(slope)));
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float x, float dy) => x > 0f ? dy : dy * slope;
     }
 
     private readonly struct SigmoidBackwardOp : IBinaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec y, TVec dy) where TSimd : struct, ISimd<TVec> where TVec : struct =>
             TSimd.Multiply(TSimd.Multiply(dy, TSimd.Subtract(TSimd.Broadcast(1f), y)), y);
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float y, float dy) => dy * (1f - y) * y;
     }
 
     private readonly struct TanhBackwardOp : IBinaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec y, TVec dy) where TSimd : struct, ISimd<TVec> where TVec : struct =>
             TSimd.Multiply(dy, TSimd.Subtract(TSimd.Broadcast(1f), TSimd.Multiply(y, y)));
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float y, float dy) => dy * (1f - y * y);
     }
 
     private readonly struct SiLUOp : IUnaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec x) where TSimd : struct, ISimd<TVec> where TVec : struct =>
             TSimd.Divide(x, TSimd.Add(TSimd.Broadcast(1f), TSimd.Exp(TSimd.Subtract(TSimd.Zero, x))));
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float x) => x / (1f + MathF.Exp(0f - x));
     }
 
     private readonly struct SiLUBackwardOp : IBinaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec x, TVec dy) where TSimd : struct, ISimd<TVec> where TVec : struct
         {
             TVec one = TSimd.Broadcast(1f);
@@ -392,7 +408,7 @@ public static class Activations
             return TSimd.Multiply(TSimd.Multiply(dy, s), TSimd.Add(one, TSimd.Multiply(x, TSimd.Subtract(one, s))));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float x, float dy)
         {
             float s = 1f / (1f + MathF.Exp(0f - x));

@@ -21,7 +21,7 @@ namespace StaticNet.Kernels;
 public static class Dense
 {
     /// <summary><c>y[s, o] = act(b[o] + Σᵢ x[s, i]·W[o, i])</c>, with act = ReLU when <paramref name="relu"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         int batch, int inSize, int outSize, bool relu)
     {
@@ -50,7 +50,7 @@ public static class Dense
     /// <summary>
     /// Overwrites <c>dW[o, i] = Σₛ dy[s, o]·x[s, i]</c> and <c>db[o] = Σₛ dy[s, o]</c>.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void BackwardParameters(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dWeight, Span<float> dBias,
         int batch, int inSize, int outSize)
     {
@@ -83,6 +83,7 @@ public static class Dense
     }
 
     /// <summary>db[o..] = Σₛ dy[s, o..] for as many whole vectors as fit from <paramref name="o"/>; returns the next o.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ColumnSums<TSimd, TVec>(ref float dy, ref float db, int o, int batch, int outSize)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
@@ -102,7 +103,7 @@ public static class Dense
     }
 
     /// <summary>Overwrites <c>dx[s, i] = Σₒ dy[s, o]·W[o, i]</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx,
         int batch, int inSize, int outSize)
     {
@@ -121,6 +122,7 @@ public static class Dense
             BackwardInputScalar(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckSizes(int x, int xExpected, int w, int wExpected, int b, int bExpected, int y, int yExpected)
     {
         // Spans may be longer than needed (scratch buffers); shorter would read or write out of bounds.
@@ -129,9 +131,10 @@ public static class Dense
                 $"Dense kernel spans too short: input {x}/{xExpected}, weight {w}/{wExpected}, bias {b}/{bExpected}, output {y}/{yExpected}.");
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Activate(float value, bool relu) => relu ? MathF.Max(value, 0f) : value;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardCore<TSimd, TVec>(ref float x, ref float w, ref float b, ref float y,
         int batch, int inSize, int outSize, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
@@ -176,7 +179,7 @@ public static class Dense
     }
 
     /// <summary>Four dot products that share one operand (<paramref name="shared"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Dot4<TSimd, TVec>(ref float shared, ref float r0, ref float r1, ref float r2, ref float r3, int n,
         out float d0, out float d1, out float d2, out float d3)
         where TSimd : struct, ISimd<TVec> where TVec : struct
@@ -202,7 +205,7 @@ public static class Dense
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Dot<TSimd, TVec>(ref float a, ref float b, int n)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
@@ -225,6 +228,7 @@ public static class Dense
     /// Register blocks of 4 rows × up to 4 vectors (16 accumulators): per k, 4 broadcasts and 4 loads feed 16 FMAs. A
     /// column tail is one more vector ending at n, overlapping the previous one (recomputing equal values).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BroadcastGemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
         ref float c, nint cStride, int rows, int depth, int n)
         where TSimd : struct, ISimd<TVec> where TVec : struct
@@ -239,7 +243,7 @@ public static class Dense
                 ref Unsafe.Add(ref c, r * cStride), cStride, 1, depth, n, width);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BroadcastGemmRows<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
         ref float c, nint cStride, int rowCount, int depth, int n, nint width)
         where TSimd : struct, ISimd<TVec> where TVec : struct
@@ -263,7 +267,7 @@ public static class Dense
     }
 
     /// <summary>One register block: <paramref name="rowCount"/> (1 or 4) rows × <paramref name="vectors"/> (1, 2 or 4) vectors; both are constants after inlining.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BroadcastGemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
         ref float c, nint cStride, int rowCount, int vectors, int depth)
         where TSimd : struct, ISimd<TVec> where TVec : struct
@@ -328,7 +332,7 @@ public static class Dense
     private const int MaxStackScratch = 16384;
 
     /// <summary>Samples first..batch−1 one at a time: 16 outputs per pass, reduced together by <see cref="Reduce16"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRows512(ref float x, ref float w, ref float b, ref float y, int first, int batch, int inSize, int outSize, bool relu)
     {
         int rows = Math.Min(outSize, 16);
@@ -360,6 +364,7 @@ public static class Dense
     /// columns at a time: x stays in registers while the 16 weight rows stream past (one load per FMA), then one
     /// transposed reduction. A tail of n % 16 is one more vector ending at n with the already-summed lanes of x masked off.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> Dot16(ref float x, ref float w, int n, int rows)
     {
         nint stride = n;
@@ -381,7 +386,7 @@ public static class Dense
     }
 
     /// <summary>16 rows × <paramref name="chunks"/> vectors (a constant after inlining), reduced to one lane per row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> Dot16Group(ref float x, ref float w, nint stride, int last, int chunks, Vector512<float> mask)
     {
         Vector512<float> x0 = Vector512.LoadUnsafe(ref x) & mask, x1 = default, x2 = default, x3 = default;
@@ -408,7 +413,7 @@ public static class Dense
         return Reduce16(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13, a14, a15);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> RowDot(ref float w, Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3, int chunks)
     {
         Vector512<float> a = x0 * Vector512.LoadUnsafe(ref w);
@@ -419,7 +424,7 @@ public static class Dense
     }
 
     /// <summary>Lane j of the result = the sum of the 16 lanes of aj: 16 horizontal sums in 45 shuffles and adds.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> Reduce16(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3,
         Vector512<float> a4, Vector512<float> a5, Vector512<float> a6, Vector512<float> a7,
         Vector512<float> a8, Vector512<float> a9, Vector512<float> a10, Vector512<float> a11,
@@ -442,7 +447,7 @@ public static class Dense
         return Avx512F.Shuffle4x128(v0, v1, 0x88) + Avx512F.Shuffle4x128(v0, v1, 0xDD);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> HalfSum(Vector512<float> a, Vector512<float> b) =>
         Avx512F.UnpackLow(a.AsDouble(), b.AsDouble()).AsSingle() + Avx512F.UnpackHigh(a.AsDouble(), b.AsDouble()).AsSingle();
 
@@ -450,7 +455,7 @@ public static class Dense
     /// <c>dst[c·dstStride + r] = src[r·srcStride + c]</c> for r, c &lt; 16; source rows from <paramref name="rows"/> on are
     /// not read and give zeros.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Transpose16(ref float src, nint srcStride, int rows, ref float dst, nint dstStride)
     {
         Vector512<float> r0 = Row(ref src, 0, srcStride, rows), r1 = Row(ref src, 1, srcStride, rows);
@@ -472,11 +477,11 @@ public static class Dense
         Columns(u3, u7, u11, u15, ref dst, 3, dstStride);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> Row(ref float src, int r, nint stride, int rows) =>
         r < rows ? Vector512.LoadUnsafe(ref src, (nuint)(r * stride)) : Vector512<float>.Zero;
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Quad(Vector512<float> r0, Vector512<float> r1, Vector512<float> r2, Vector512<float> r3,
         out Vector512<float> c0, out Vector512<float> c1, out Vector512<float> c2, out Vector512<float> c3)
     {
@@ -489,7 +494,7 @@ public static class Dense
     }
 
     /// <summary>From column m of each group of four rows (per 128-bit lane), stores the columns m, m + 4, m + 8, m + 12.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Columns(Vector512<float> q0, Vector512<float> q1, Vector512<float> q2, Vector512<float> q3,
         ref float dst, int m, nint stride)
     {
@@ -507,6 +512,7 @@ public static class Dense
     /// multiplied into a vector of 16 samples (no reduction), and the 16 × 16 result block is transposed back into y.
     /// </summary>
     [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardTiled512(ref float x, ref float w, ref float b, ref float y, int batch, int inSize, int outSize, bool relu)
     {
         int rows = Math.Min(outSize, 16);
@@ -563,7 +569,7 @@ public static class Dense
     /// block[j][s] = act(b[j] + Σᵢ wt[i][j]·xt[i][s]) for 16 outputs j (rows past <paramref name="rows"/> repeat the last
     /// bias and have zero weights) and 16 samples s: per i, one vector of x and 16 broadcast weights.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void TileBlock(ref float xt, ref float wt, ref float b, int rows, int inSize, bool relu, ref float block)
     {
         int last = rows - 1;
@@ -606,10 +612,11 @@ public static class Dense
         StoreActivated(a14, ref block, 14, relu); StoreActivated(a15, ref block, 15, relu);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreActivated(Vector512<float> v, ref float block, int j, bool relu) =>
         (relu ? Vector512.Max(v, Vector512<float>.Zero) : v).StoreUnsafe(ref block, (nuint)(j * 16));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardScalar(ref float x, ref float w, ref float b, ref float y, int batch, int inSize, int outSize, bool relu)
     {
         for (int s = 0; s < batch; s++)
@@ -621,6 +628,7 @@ public static class Dense
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardWeightScalar(ref float dy, ref float x, ref float dw, int batch, int inSize, int outSize)
     {
         for (int o = 0; o < outSize; o++)
@@ -632,6 +640,7 @@ public static class Dense
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardInputScalar(ref float dy, ref float w, ref float dx, int batch, int inSize, int outSize)
     {
         for (int s = 0; s < batch; s++)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using System.Numerics.Tensors;
 
@@ -19,6 +20,7 @@ public static class DropoutKernel
     /// One draw per element, in index order, so a given seed gives the same mask. With p = 0 no number is drawn and the
     /// mask is all 1 (y = x exactly); with p = 1 every element is dropped (the scale is never used).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, Span<float> y, Span<float> mask, float p, Rng rng)
     {
         ArgumentNullException.ThrowIfNull(rng);
@@ -42,6 +44,7 @@ public static class DropoutKernel
     }
 
     /// <summary>dy ← dy·mask, with the mask saved by <see cref="Forward"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> mask, Span<float> dy)
     {
         if (mask.Length < dy.Length) throw new ArgumentException($"Expected at least {dy.Length} mask values, got {mask.Length}.", nameof(mask));

@@ -14,6 +14,7 @@ public static class Losses
     /// Softmax fused with cross-entropy on logits <c>[batch, classes]</c> and class indices:
     /// L = −(1/N) Σ log softmax(zₛ)[yₛ], ∂L/∂z = (softmax(z) − onehot(y))/N.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float CrossEntropy(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits, int batch, int classes)
     {
         Guard.TargetLength(targets.Length, batch, nameof(targets));
@@ -50,6 +51,7 @@ public static class Losses
     /// <see cref="CrossEntropy"/> with one sample's logits (≤ 16 classes) in one vector: the max and the sums of
     /// exponentials in a few vector operations instead of 2·classes scalar <see cref="MathF.Exp"/> calls.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float CrossEntropy512(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits, int batch, int classes, float invBatch)
     {
         bool withGradient = !dLogits.IsEmpty;
@@ -86,7 +88,7 @@ public static class Losses
         return (float)(total / batch);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> LoadUpTo(ref float source, int at, int count, int end)
     {
         if (at + Vector512<float>.Count <= end) return Vector512.LoadUnsafe(ref source, (nuint)at);
@@ -95,7 +97,7 @@ public static class Losses
         return v;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static float HorizontalMax(Vector512<float> v)
     {
         Vector256<float> a = Vector256.Max(v.GetLower(), v.GetUpper());
@@ -109,6 +111,7 @@ public static class Losses
     /// Binary cross-entropy on logits z with targets t (mean over all M = <c>logits.Length</c> values, i.e. batch·outputs):
     /// L = mean(max(z, 0) − z·t + log(1 + e^−|z|)), stable for any finite z; ∂L/∂z = (σ(z) − t)/M.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float BCEWithLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> targets, Span<float> dLogits)
     {
         int m = logits.Length;
@@ -138,6 +141,7 @@ public static class Losses
     /// p = 0 or 1 gives a finite loss; ∂L/∂p = (p − t)/max(p·(1 − p), 1e-12)/M (PyTorch's gradient).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">When a probability is outside [0, 1] or NaN (PyTorch raises too).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float BCE(ReadOnlySpan<float> probabilities, ReadOnlySpan<float> targets, Span<float> dProbabilities)
     {
         int m = probabilities.Length;
@@ -161,6 +165,7 @@ public static class Losses
     }
 
     /// <summary>Mean squared error over all M = <c>outputs.Length</c> values: L = mean((o − t)²), ∂L/∂o = 2(o − t)/M.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float MSE(ReadOnlySpan<float> outputs, ReadOnlySpan<float> targets, Span<float> dOutputs)
     {
         int m = outputs.Length;
@@ -186,6 +191,7 @@ public static class Losses
     /// Weight penalty: returns l1·Σ|w| + l2·Σw² (accumulated in double) and, when <paramref name="gradients"/> is
     /// non-empty, ADDS l1·sign(w) + 2·l2·w to it (sign(0) = 0, PyTorch's d|w|/dw). With l1 = l2 = 0 it returns 0 at once.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float Penalty(ReadOnlySpan<float> weights, Span<float> gradients, float l1, float l2)
     {
         if (l1 == 0f && l2 == 0f) return 0f;
@@ -203,6 +209,7 @@ public static class Losses
     }
 
     /// <summary>log(1 + u) accurate for small u (.NET's LogP1 is log(1 + u), which loses u below 1e-16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double LogOnePlus(double u)
     {
         double w = 1.0 + u;
@@ -213,7 +220,7 @@ public static class Losses
     /// <summary>g ← g + (l1·sign(w) + twoL2·w); the scalar form mirrors the vector form's operations.</summary>
     private readonly struct PenaltyGradientOp(float l1, float twoL2) : IBinaryOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public TVec Invoke<TSimd, TVec>(TVec w, TVec g) where TSimd : struct, ISimd<TVec> where TVec : struct
         {
             TVec l1v = TSimd.Broadcast(l1);
@@ -223,7 +230,7 @@ public static class Losses
             return TSimd.Add(g, TSimd.Add(signed, TSimd.Multiply(TSimd.Broadcast(twoL2), w)));
         }
 
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         public float Invoke(float w, float g)
         {
             float signed = w > 0f ? l1 : w < 0f ? 0f - l1 : 0f;

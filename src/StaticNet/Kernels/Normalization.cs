@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 using System.Numerics.Tensors;
 
@@ -26,6 +27,7 @@ public static class Normalization
     /// x and y may be the same span (x̂ must be its own).
     /// </summary>
     /// <exception cref="ArgumentException">When <paramref name="batch"/> &lt; 2, as in PyTorch: the batch variance of one sample is meaningless.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormTrain(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> runningMean, Span<float> runningVar, Span<float> xHat, Span<float> invStd,
         int batch, int features, float epsilon, float momentum)
@@ -88,6 +90,7 @@ public static class Normalization
     /// Evaluation-mode BatchNorm1d with the running statistics: y = γ·(x − runningMean)/√(runningVar + ε) + β, evaluated
     /// as PyTorch does, y = x·α + (β − runningMean·α) with α = γ/√(runningVar + ε) per feature. x and y may be the same span.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormEval(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, int batch, int features, float epsilon)
     {
@@ -117,6 +120,7 @@ public static class Normalization
     /// per feature, and turns dy into dx = γ·invStd/N·(N·dy − Σₛ dy − x̂·Σₛ dy·x̂), evaluated as
     /// (dy − mean(dy) − x̂·mean(dy·x̂))·γ·invStd.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BatchNormBackward(Span<float> dy, ReadOnlySpan<float> xHat, ReadOnlySpan<float> invStd, ReadOnlySpan<float> gamma,
         Span<float> dGamma, Span<float> dBeta, int batch, int features)
     {
@@ -169,6 +173,7 @@ public static class Normalization
     /// <paramref name="invStd"/> for the backward pass; pass an empty span for either to skip saving it (inference).
     /// x and y may be the same span. Train and eval are the same computation.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNorm(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         Span<float> xHat, Span<float> invStd, int batch, int features, float epsilon)
     {
@@ -205,6 +210,7 @@ public static class Normalization
     /// LayerNorm backward from the saved x̂ and invStd. OVERWRITES dGamma = Σₛ dy·x̂ and dBeta = Σₛ dy per feature, and
     /// turns dy into dx = invStd·(g − mean(g) − x̂·mean(g·x̂)) per row, with g = γ·dy and means over the row's features.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LayerNormBackward(Span<float> dy, ReadOnlySpan<float> xHat, ReadOnlySpan<float> invStd, ReadOnlySpan<float> gamma,
         Span<float> dGamma, Span<float> dBeta, int batch, int features)
     {
@@ -256,6 +262,7 @@ public static class Normalization
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckSizes(int batch, int features, int a, int b, int c)
     {
         if (batch < 0 || features <= 0)
@@ -265,6 +272,7 @@ public static class Normalization
             throw new ArgumentException($"Normalization spans too short for {batch} × {features} = {n} floats: {a}, {b}, {c}.");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CheckPerFeature(int features, int a, int b, int c, int d, int e)
     {
         if (a < features || b < features || c < features || d < features || e < features)

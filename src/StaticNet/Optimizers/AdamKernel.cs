@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticNet;
 
 /// <summary>
@@ -21,6 +22,7 @@ internal readonly record struct AdamKernel(
     public static string?[] BufferNames(bool amsgrad) => ["exp_avg", "exp_avg_sq", amsgrad ? "max_exp_avg_sq" : null];
 
     /// <summary>Computes the step's scalars in double (step <paramref name="t"/> ≥ 1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static AdamKernel Create(double lr, double beta1, double beta2, double eps, double weightDecay, bool decoupled, bool amsgrad, long t)
     {
         double biasCorrection1 = 1 - Math.Pow(beta1, t);

@@ -41,6 +41,7 @@ internal static class Elementwise
     }
 
     /// <summary>Applies <paramref name="kernel"/> to every element. State spans are empty or as long as the parameters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TKernel>(TKernel kernel, Span<float> parameters, ReadOnlySpan<float> gradients,
         Span<float> s0 = default, Span<float> s1 = default, Span<float> s2 = default)
         where TKernel : struct, IKernel
@@ -60,7 +61,7 @@ internal static class Elementwise
 
     // Inlined together with the kernel's Apply (see the callers' AggressiveInlining), so the loop body holds no call
     // and the kernel's scalars stay in registers; the divider (√ and two ÷ for Adam) is then the bound.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static nuint Loop<TKernel, T>(TKernel kernel, ref float p, ref float g, ref float a, ref float b, ref float c, nuint i, nuint n)
         where TKernel : struct, IKernel where T : struct, ILanes<T>
     {
@@ -73,59 +74,59 @@ internal static class Elementwise
     {
         private readonly float _v = v;
         public static int Count => 1;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Load(ref float source, nuint index) => new(Unsafe.Add(ref source, index));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes1 value, ref float destination, nuint index) => Unsafe.Add(ref destination, index) = value._v;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Create(float value) => new(value);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Sqrt(Lanes1 x) => new(MathF.Sqrt(x._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 Max(Lanes1 x, Lanes1 y) => new(MathF.Max(x._v, y._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator +(Lanes1 x, Lanes1 y) => new(x._v + y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator -(Lanes1 x, Lanes1 y) => new(x._v - y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator *(Lanes1 x, Lanes1 y) => new(x._v * y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes1 operator /(Lanes1 x, Lanes1 y) => new(x._v / y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 Load(ref float source, nuint index) => new(Unsafe.Add(ref source, index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static void Store(Lanes1 value, ref float destination, nuint index) => Unsafe.Add(ref destination, index) = value._v;
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 Create(float value) => new(value);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 Sqrt(Lanes1 x) => new(MathF.Sqrt(x._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 Max(Lanes1 x, Lanes1 y) => new(MathF.Max(x._v, y._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 operator +(Lanes1 x, Lanes1 y) => new(x._v + y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 operator -(Lanes1 x, Lanes1 y) => new(x._v - y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 operator *(Lanes1 x, Lanes1 y) => new(x._v * y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes1 operator /(Lanes1 x, Lanes1 y) => new(x._v / y._v);
     }
 
     internal readonly struct Lanes128(Vector128<float> v) : ILanes<Lanes128>
     {
         private readonly Vector128<float> _v = v;
         public static int Count => Vector128<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Load(ref float source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes128 value, ref float destination, nuint index) => value._v.StoreUnsafe(ref destination, index);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Create(float value) => new(Vector128.Create(value));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Sqrt(Lanes128 x) => new(Vector128.Sqrt(x._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 Max(Lanes128 x, Lanes128 y) => new(Vector128.Max(x._v, y._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator +(Lanes128 x, Lanes128 y) => new(x._v + y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator -(Lanes128 x, Lanes128 y) => new(x._v - y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator *(Lanes128 x, Lanes128 y) => new(x._v * y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes128 operator /(Lanes128 x, Lanes128 y) => new(x._v / y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 Load(ref float source, nuint index) => new(Vector128.LoadUnsafe(ref source, index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static void Store(Lanes128 value, ref float destination, nuint index) => value._v.StoreUnsafe(ref destination, index);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 Create(float value) => new(Vector128.Create(value));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 Sqrt(Lanes128 x) => new(Vector128.Sqrt(x._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 Max(Lanes128 x, Lanes128 y) => new(Vector128.Max(x._v, y._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 operator +(Lanes128 x, Lanes128 y) => new(x._v + y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 operator -(Lanes128 x, Lanes128 y) => new(x._v - y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 operator *(Lanes128 x, Lanes128 y) => new(x._v * y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes128 operator /(Lanes128 x, Lanes128 y) => new(x._v / y._v);
     }
 
     internal readonly struct Lanes256(Vector256<float> v) : ILanes<Lanes256>
     {
         private readonly Vector256<float> _v = v;
         public static int Count => Vector256<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Load(ref float source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes256 value, ref float destination, nuint index) => value._v.StoreUnsafe(ref destination, index);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Create(float value) => new(Vector256.Create(value));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Sqrt(Lanes256 x) => new(Vector256.Sqrt(x._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 Max(Lanes256 x, Lanes256 y) => new(Vector256.Max(x._v, y._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator +(Lanes256 x, Lanes256 y) => new(x._v + y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator -(Lanes256 x, Lanes256 y) => new(x._v - y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator *(Lanes256 x, Lanes256 y) => new(x._v * y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes256 operator /(Lanes256 x, Lanes256 y) => new(x._v / y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 Load(ref float source, nuint index) => new(Vector256.LoadUnsafe(ref source, index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static void Store(Lanes256 value, ref float destination, nuint index) => value._v.StoreUnsafe(ref destination, index);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 Create(float value) => new(Vector256.Create(value));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 Sqrt(Lanes256 x) => new(Vector256.Sqrt(x._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 Max(Lanes256 x, Lanes256 y) => new(Vector256.Max(x._v, y._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 operator +(Lanes256 x, Lanes256 y) => new(x._v + y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 operator -(Lanes256 x, Lanes256 y) => new(x._v - y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 operator *(Lanes256 x, Lanes256 y) => new(x._v * y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes256 operator /(Lanes256 x, Lanes256 y) => new(x._v / y._v);
     }
 
     internal readonly struct Lanes512(Vector512<float> v) : ILanes<Lanes512>
     {
         private readonly Vector512<float> _v = v;
         public static int Count => Vector512<float>.Count;
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Load(ref float source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Lanes512 value, ref float destination, nuint index) => value._v.StoreUnsafe(ref destination, index);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Create(float value) => new(Vector512.Create(value));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Sqrt(Lanes512 x) => new(Vector512.Sqrt(x._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 Max(Lanes512 x, Lanes512 y) => new(Vector512.Max(x._v, y._v));
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator +(Lanes512 x, Lanes512 y) => new(x._v + y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator -(Lanes512 x, Lanes512 y) => new(x._v - y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator *(Lanes512 x, Lanes512 y) => new(x._v * y._v);
-        [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Lanes512 operator /(Lanes512 x, Lanes512 y) => new(x._v / y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 Load(ref float source, nuint index) => new(Vector512.LoadUnsafe(ref source, index));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static void Store(Lanes512 value, ref float destination, nuint index) => value._v.StoreUnsafe(ref destination, index);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 Create(float value) => new(Vector512.Create(value));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 Sqrt(Lanes512 x) => new(Vector512.Sqrt(x._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 Max(Lanes512 x, Lanes512 y) => new(Vector512.Max(x._v, y._v));
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 operator +(Lanes512 x, Lanes512 y) => new(x._v + y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 operator -(Lanes512 x, Lanes512 y) => new(x._v - y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 operator *(Lanes512 x, Lanes512 y) => new(x._v * y._v);
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)] public static Lanes512 operator /(Lanes512 x, Lanes512 y) => new(x._v / y._v);
     }
 }

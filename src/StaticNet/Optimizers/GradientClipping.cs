@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using System.Numerics.Tensors;
 
@@ -16,6 +17,7 @@ public static class GradientClipping
     /// (whose <c>error_if_nonfinite</c> defaults to false).
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is negative or NaN.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static float ClipByNorm(Span<float> gradients, float maxNorm)
     {
         if (!(maxNorm >= 0f)) throw new ArgumentOutOfRangeException(nameof(maxNorm), maxNorm, "maxNorm must be >= 0.");
@@ -29,6 +31,7 @@ public static class GradientClipping
 
     /// <summary>Clamps every gradient to [−limit, limit], as <c>clip_grad_value_(params, limit)</c>. NaN stays NaN.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is negative or NaN.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ClipByValue(Span<float> gradients, float limit)
     {
         if (!(limit >= 0f)) throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be >= 0.");
@@ -40,6 +43,7 @@ public static class GradientClipping
     /// 128 without); the loop is memory-bound, so 512-bit vectors would not help. The products of widened floats are
     /// exact, so paths differ only in the order of double additions, far below float precision.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double SumOfSquares(ReadOnlySpan<float> values)
     {
         double sum = 0;

@@ -105,6 +105,7 @@ namespace Samples
             if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
         }
 
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -147,6 +148,7 @@ namespace Samples
         /// <param name="targets">One class index in [0, OutputSize) per sample.</param>
         /// <exception cref="global::System.ArgumentException">A span length does not match the batch.</exception>
         /// <exception cref="global::System.ArgumentOutOfRangeException">A class index is outside [0, OutputSize).</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, global::System.Span<float> outputs = default)
         {
             int batch = global::StaticNet.Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));

@@ -137,6 +137,7 @@ namespace Samples
             if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
         }
 
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
         {
             global::System.ReadOnlySpan<float> p = _parameters;
@@ -212,6 +213,7 @@ namespace Samples
         /// </summary>
         /// <param name="targets">OutputSize target values per sample, row-major.</param>
         /// <exception cref="global::System.ArgumentException">A span length does not match the batch.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> outputs = default)
         {
             int batch = global::StaticNet.Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
