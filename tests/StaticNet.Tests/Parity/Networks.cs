@@ -103,3 +103,13 @@ public sealed partial class SoftmaxProbsNet;
 [Dense(10, L1 = 1e-4f)]
 [CrossEntropyLoss]
 public sealed partial class SeedDigitsL1Net;
+
+/// <summary>Like <see cref="BatchNormNet"/> but 16 wide: a shape mismatch for the persistence tests.</summary>
+[Network]
+[Input(64)]
+[Dense(16)]
+[BatchNorm]
+[ReLU]
+[Dense(10)]
+[CrossEntropyLoss]
+public sealed partial class NarrowBatchNormNet;

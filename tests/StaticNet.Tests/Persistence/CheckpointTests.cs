@@ -1,3 +1,4 @@
+using StaticNet.Tests.Parity;
 using System.Globalization;
 using System.Text.Json;
 using Xunit;
@@ -22,7 +23,7 @@ public sealed class CheckpointTests : IDisposable
     };
 
     /// <summary>Step <paramref name="t"/> on batch t of the digits; the rate is halved before step 2, as a schedule would.</summary>
-    private static void Train(DigitsBatchNorm net, IOptimizer optimizer, int from, int to)
+    private static void Train(BatchNormNet net, IOptimizer optimizer, int from, int to)
     {
         for (int t = from; t < to; t++)
         {
@@ -36,16 +37,16 @@ public sealed class CheckpointTests : IDisposable
     [InlineData("sgd-momentum")]
     public void Resumed_training_equals_the_uninterrupted_run_bit_for_bit(string optimizer)
     {
-        var uninterrupted = new DigitsBatchNorm(seed: 1);
+        var uninterrupted = new BatchNormNet(seed: 1);
         Train(uninterrupted, Create(optimizer), 0, 6);
 
-        var first = new DigitsBatchNorm(seed: 1);
+        var first = new BatchNormNet(seed: 1);
         IStatefulOptimizer firstOptimizer = Create(optimizer);
         Train(first, firstOptimizer, 0, 3);
         string path = _folder.File("run.ckpt.safetensors");
         Checkpoint.Save(path, first, firstOptimizer);
 
-        var resumed = new DigitsBatchNorm(seed: 2);
+        var resumed = new BatchNormNet(seed: 2);
         IStatefulOptimizer resumedOptimizer = Create(optimizer);
         Checkpoint.Load(path, resumed, resumedOptimizer);
         Train(resumed, resumedOptimizer, 3, 6);
@@ -58,7 +59,7 @@ public sealed class CheckpointTests : IDisposable
     [Fact]
     public void Optimizer_state_is_stored_as_tensors_and_metadata()
     {
-        var net = new DigitsBatchNorm(seed: 3);
+        var net = new BatchNormNet(seed: 3);
         var adam = new Adam(1e-2f);
         Train(net, adam, 0, 3);
         string path = _folder.File("ckpt.safetensors");
@@ -73,11 +74,11 @@ public sealed class CheckpointTests : IDisposable
         {
             JsonElement entry = header.GetProperty(buffer);
             Assert.Equal("F32", entry.GetProperty("dtype").GetString());
-            Assert.Equal(new[] { DigitsBatchNorm.ParameterCount }, entry.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+            Assert.Equal(new[] { BatchNormNet.ParameterCount }, entry.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
         }
 
         // A plain network load ignores the optimizer entries.
-        var loaded = new DigitsBatchNorm(seed: 4);
+        var loaded = new BatchNormNet(seed: 4);
         Safetensors.Load(loaded, path);
         Assert.Equal(Bits(net.Parameters), Bits(loaded.Parameters));
         Assert.Equal(Bits(net.Buffers), Bits(loaded.Buffers));
@@ -87,8 +88,8 @@ public sealed class CheckpointTests : IDisposable
     public void Checkpoint_without_optimizer_state_rejects_an_optimizer_and_changes_nothing()
     {
         string path = _folder.File("net-only.safetensors");
-        Checkpoint.Save(path, new DigitsBatchNorm(seed: 5));
-        var net = new DigitsBatchNorm(seed: 6);
+        Checkpoint.Save(path, new BatchNormNet(seed: 5));
+        var net = new BatchNormNet(seed: 6);
         var adam = new Adam();
         uint[] before = Bits(net.Parameters);
 
@@ -99,19 +100,19 @@ public sealed class CheckpointTests : IDisposable
         Assert.Equal(0, adam.StepCount);
 
         Checkpoint.Load(path, net); // the network alone loads
-        Assert.Equal(Bits(new DigitsBatchNorm(seed: 5).Parameters), Bits(net.Parameters));
+        Assert.Equal(Bits(new BatchNormNet(seed: 5).Parameters), Bits(net.Parameters));
     }
 
     [Fact]
     public void State_of_another_optimizer_type_is_rejected_and_changes_nothing()
     {
-        var net = new DigitsBatchNorm(seed: 7);
+        var net = new BatchNormNet(seed: 7);
         var adam = new Adam(1e-2f);
         Train(net, adam, 0, 1);
         string path = _folder.File("adam.safetensors");
         Checkpoint.Save(path, net, adam);
 
-        var other = new DigitsBatchNorm(seed: 8);
+        var other = new BatchNormNet(seed: 8);
         uint[] before = Bits(other.Parameters);
         var error = Assert.Throws<InvalidDataException>(() => Checkpoint.Load(path, other, new Sgd(0.1f, momentum: 0.9f)));
         Assert.StartsWith(path + ": ", error.Message);

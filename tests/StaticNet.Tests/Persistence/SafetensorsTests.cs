@@ -1,3 +1,4 @@
+using StaticNet.Tests.Parity;
 using System.Text.Json;
 using StaticNet.Tests.Support;
 using Xunit;
@@ -12,12 +13,12 @@ public sealed class SafetensorsTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void PyTorch_mlp_gives_PyTorchs_logits_and_classes() => CheckPyTorchModel(new DigitsMlp(), "digits_mlp");
+    public void PyTorch_mlp_gives_PyTorchs_logits_and_classes() => CheckPyTorchModel(new SeedDigitsNet(), "digits_mlp");
 
     [Fact]
     public void PyTorch_batchnorm_model_gives_PyTorchs_eval_logits_and_classes()
     {
-        var net = new DigitsBatchNorm();
+        var net = new BatchNormNet();
         CheckPyTorchModel(net, "digits_batchnorm");
         Assert.DoesNotContain(net.Buffers.ToArray()[32..], v => v == 1f); // running_var loaded, not the initial ones
     }
@@ -43,12 +44,12 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void Round_trip_is_bit_exact_and_the_header_is_standard()
     {
-        var net = new DigitsBatchNorm(seed: 3);
+        var net = new BatchNormNet(seed: 3);
         for (int i = 0; i < net.Buffers.Length; i++) net.Buffers[i] = 0.1f * i - 1f;
         string path = _folder.File("model.safetensors");
         Safetensors.Save(net, path, new Dictionary<string, string> { ["note"] = "hi" });
 
-        var loaded = new DigitsBatchNorm(seed: 4);
+        var loaded = new BatchNormNet(seed: 4);
         Safetensors.Load(loaded, path);
         Assert.Equal(Bits(net.Parameters), Bits(loaded.Parameters));
         Assert.Equal(Bits(net.Buffers), Bits(loaded.Buffers));
@@ -74,17 +75,17 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void Stream_overloads_and_extension_methods_round_trip()
     {
-        var net = new DigitsMlp(seed: 5);
+        var net = new SeedDigitsNet(seed: 5);
         var stream = new MemoryStream();
         Safetensors.Save(net, stream);
-        var fromStream = new DigitsMlp(seed: 6);
+        var fromStream = new SeedDigitsNet(seed: 6);
         Safetensors.Load(fromStream, new MemoryStream(stream.ToArray()));
         Assert.Equal(Bits(net.Parameters), Bits(fromStream.Parameters));
 
         string path = _folder.File("ext.safetensors");
         net.Save(path);
         Assert.Equal(stream.ToArray(), File.ReadAllBytes(path));
-        var fromFile = new DigitsMlp(seed: 7);
+        var fromFile = new SeedDigitsNet(seed: 7);
         fromFile.Load(path);
         Assert.Equal(Bits(net.Parameters), Bits(fromFile.Parameters));
     }
@@ -92,13 +93,13 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void PyTorchs_integer_num_batches_tracked_is_ignored()
     {
-        var source = new DigitsBatchNorm(seed: 8);
+        var source = new BatchNormNet(seed: 8);
         var (entries, data) = Contents(source);
         entries.Add(new Entry("1.num_batches_tracked", "I64", [], data.Length, data.Length + 8));
         string path = _folder.File("torch.safetensors");
         File.WriteAllBytes(path, Build(entries, [.. data, 42, 0, 0, 0, 0, 0, 0, 0]));
 
-        var net = new DigitsBatchNorm(seed: 9);
+        var net = new BatchNormNet(seed: 9);
         net.Load(path);
         Assert.Equal(Bits(source.Parameters), Bits(net.Parameters));
         Assert.Equal(Bits(source.Buffers), Bits(net.Buffers));
@@ -106,7 +107,7 @@ public sealed class SafetensorsTests : IDisposable
 
     public static TheoryData<string> BadFiles => new(BadFile.Keys);
 
-    /// <summary>Each bad file, built from a valid <see cref="DigitsBatchNorm"/> file, and what the message must say.</summary>
+    /// <summary>Each bad file, built from a valid <see cref="BatchNormNet"/> file, and what the message must say.</summary>
     private static readonly Dictionary<string, (Func<byte[]> Build, string Problem)> BadFile = new()
     {
         ["truncated"] = (() => Valid()[..^100], "tensor '1.running_var' has data_offsets [10024, 10152] beyond the 10052 bytes of data (truncated file?)"),
@@ -117,7 +118,7 @@ public sealed class SafetensorsTests : IDisposable
         ["header not an object"] = (() => Build("[1, 2]", []), "the header is a JSON Array, not an object"),
         ["missing tensor"] = (() => Edit((e, d) => Build(e.Where(x => x.Name != "3.bias"), d)), "the network's tensor '3.bias' is missing."),
         ["missing tensors"] = (() => Edit((e, d) => Build(e.Where(x => !x.Name.StartsWith('1')), d)), "tensors '1.weight', '1.bias', '1.running_mean', '1.running_var' are missing."),
-        ["wrong shape"] = (() => Saved(new NarrowBatchNorm()), "tensor '0.weight' has shape [16, 64], but the network expects [32, 64]."),
+        ["wrong shape"] = (() => Saved(new NarrowBatchNormNet()), "tensor '0.weight' has shape [16, 64], but the network expects [32, 64]."),
         ["wrong dtype"] = (() => Edit((e, d) => Build(e.Select(x => x.Name == "1.bias" ? x with { DType = "I32" } : x), d)), "tensor '1.bias' has dtype I32, but the network expects F32."),
         ["unknown tensor"] = (() => Edit((e, d) => Build([.. e, new Entry("4.weight", "F32", [0], 0, 0)], d)), "tensor '4.weight' is not part of the network"),
         ["offsets out of range"] = (() => Edit((e, d) => Build(e.Select(x => x.Name == "3.bias" ? x with { Begin = 10150, End = 10190 } : x), d)), "tensor '3.bias' has data_offsets [10150, 10190] beyond the 10152 bytes of data"),
@@ -134,7 +135,7 @@ public sealed class SafetensorsTests : IDisposable
         var (build, problem) = BadFile[name];
         string path = _folder.File("bad.safetensors");
         File.WriteAllBytes(path, build());
-        var net = new DigitsBatchNorm(seed: 11);
+        var net = new BatchNormNet(seed: 11);
         for (int i = 0; i < net.Buffers.Length; i++) net.Buffers[i] = i;
         uint[] parameters = Bits(net.Parameters), buffers = Bits(net.Buffers);
 
@@ -158,11 +159,11 @@ public sealed class SafetensorsTests : IDisposable
         return file;
     }
 
-    private static byte[] Valid() => Saved(new DigitsBatchNorm(seed: 10));
+    private static byte[] Valid() => Saved(new BatchNormNet(seed: 10));
 
     private static byte[] Edit(Func<List<Entry>, byte[], byte[]> edit)
     {
-        var (entries, data) = Contents(new DigitsBatchNorm(seed: 10));
+        var (entries, data) = Contents(new BatchNormNet(seed: 10));
         return edit(entries, data);
     }
 
@@ -171,13 +172,13 @@ public sealed class SafetensorsTests : IDisposable
     {
         string path = _folder.File("model.safetensors");
         File.WriteAllText(path, "an older, different file");
-        var net = new DigitsMlp(seed: 12);
+        var net = new SeedDigitsNet(seed: 12);
         net.Save(path);
-        new DigitsMlp(seed: 13).Save(path);
+        new SeedDigitsNet(seed: 13).Save(path);
 
-        var loaded = new DigitsMlp(seed: 12);
+        var loaded = new SeedDigitsNet(seed: 12);
         loaded.Load(path);
-        Assert.Equal(Bits(new DigitsMlp(seed: 13).Parameters), Bits(loaded.Parameters));
+        Assert.Equal(Bits(new SeedDigitsNet(seed: 13).Parameters), Bits(loaded.Parameters));
         Assert.Equal(new[] { path }, Directory.GetFiles(_folder.Path));
     }
 
