@@ -136,17 +136,7 @@ public static class Normalization
         {
             int w = Math.Min(Block, features - f0);
             Span<double> sd = sumDy[..w], sdx = sumDyXHat[..w];
-            sd.Clear();
-            sdx.Clear();
-            for (int s = 0; s < batch; s++)
-            {
-                ReadOnlySpan<float> g = dy.Slice(s * features + f0, w), xh = xHat.Slice(s * features + f0, w);
-                for (int j = 0; j < w; j++)
-                {
-                    sd[j] += g[j];
-                    sdx[j] += (double)g[j] * xh[j];
-                }
-            }
+            ColumnSums(dy, xHat, batch, features, f0, sd, sdx);
             for (int j = 0; j < w; j++)
             {
                 int f = f0 + j;
@@ -226,17 +216,7 @@ public static class Normalization
         {
             int w = Math.Min(Block, features - f0);
             Span<double> sd = sumDy[..w], sdx = sumDyXHat[..w];
-            sd.Clear();
-            sdx.Clear();
-            for (int s = 0; s < batch; s++)
-            {
-                ReadOnlySpan<float> g = dy.Slice(s * features + f0, w), xh = xHat.Slice(s * features + f0, w);
-                for (int j = 0; j < w; j++)
-                {
-                    sd[j] += g[j];
-                    sdx[j] += (double)g[j] * xh[j];
-                }
-            }
+            ColumnSums(dy, xHat, batch, features, f0, sd, sdx);
             for (int j = 0; j < w; j++)
             {
                 dBeta[f0 + j] = (float)sd[j];
@@ -277,5 +257,23 @@ public static class Normalization
     {
         if (a < features || b < features || c < features || d < features || e < features)
             throw new ArgumentException($"Per-feature spans (γ, β, statistics, gradients) too short for {features} features: {a}, {b}, {c}, {d}, {e}.");
+    }
+
+    /// <summary>Σₛ dy and Σₛ dy·x̂ over the batch for the features [f0, f0 + sd.Length), in double.</summary>
+    private static void ColumnSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xHat, int batch, int features, int f0,
+        Span<double> sd, Span<double> sdx)
+    {
+        int w = sd.Length;
+        sd.Clear();
+        sdx.Clear();
+        for (int s = 0; s < batch; s++)
+        {
+            ReadOnlySpan<float> g = dy.Slice(s * features + f0, w), xh = xHat.Slice(s * features + f0, w);
+            for (int j = 0; j < w; j++)
+            {
+                sd[j] += g[j];
+                sdx[j] += (double)g[j] * xh[j];
+            }
+        }
     }
 }
