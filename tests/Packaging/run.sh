@@ -2,6 +2,8 @@
 # Packaging test: pack StaticNet, consume it from a fresh project outside the solution (PackageReference only),
 # build with -warnaserror, run it, and publish it with NativeAOT expecting zero trim/AOT warnings.
 set -euo pipefail
+# Name the failing command, so a CI log says what broke.
+trap 'echo "packaging test failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -9,11 +11,15 @@ trap 'rm -rf "$work"' EXIT
 version="0.1.0-ci.$(date +%s)"
 
 echo "--> pack StaticNet $version"
-dotnet pack "$root/src/StaticNet" -c Release -o "$work/feed" -p:Version="$version" --nologo -v quiet
-test -f "$work/feed/StaticNet.$version.nupkg"
-unzip -l "$work/feed/StaticNet.$version.nupkg" | grep -q "analyzers/dotnet/cs/StaticNet.Generators.dll"
-unzip -l "$work/feed/StaticNet.$version.nupkg" | grep -q "lib/net10.0/StaticNet.dll"
-unzip -l "$work/feed/StaticNet.$version.nupkg" | grep -q "lib/net10.0/StaticNet.xml"
+if ! dotnet pack "$root/src/StaticNet" -c Release -o "$work/feed" -p:Version="$version" --nologo > "$work/pack.log" 2>&1; then
+  cat "$work/pack.log"; exit 1
+fi
+package="$work/feed/StaticNet.$version.nupkg"
+test -f "$package"
+# A zip stores entry names uncompressed, so grep finds them without needing unzip on the machine.
+for entry in analyzers/dotnet/cs/StaticNet.Generators.dll lib/net10.0/StaticNet.dll lib/net10.0/StaticNet.xml; do
+  grep -qaF "$entry" "$package" || { echo "$package has no $entry"; exit 1; }
+done
 
 mkdir -p "$work/consumer"
 cd "$work/consumer"
@@ -61,7 +67,7 @@ namespace Consumer
 CS
 
 echo "--> build the consumer with -warnaserror"
-dotnet build -c Release -warnaserror --nologo -v quiet
+dotnet build -c Release -warnaserror --nologo -v minimal
 output=$(dotnet run -c Release --no-build)
 echo "$output"
 echo "$output" | grep -qE "^consumer accuracy: 0\.(8|9)[0-9]$"
