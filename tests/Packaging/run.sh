@@ -3,7 +3,7 @@
 # build with -warnaserror, run it, and publish it with NativeAOT expecting zero trim/AOT warnings.
 set -euo pipefail
 # Name the failing command, so a CI log says what broke.
-trap 'echo "packaging test failed at line $LINENO: $BASH_COMMAND" >&2' ERR
+trap 'echo "packaging test failed at line $LINENO: $BASH_COMMAND"' ERR
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
