@@ -18,7 +18,7 @@ namespace StaticNet.Kernels;
 /// vector that fits the row (512 → 256 → 128 → scalar); the checks are JIT-time constants.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Dense
+public static partial class Dense
 {
     /// <summary><c>y[s, o] = act(b[o] + Σᵢ x[s, i]·W[o, i])</c>, with act = ReLU when <paramref name="relu"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
@@ -30,13 +30,17 @@ public static class Dense
         ref float wr = ref MemoryMarshal.GetReference(weight);
         ref float br = ref MemoryMarshal.GetReference(bias);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
+        if (batch >= BatchedMinBatch)
         {
-            // Few samples: per sample, 16 outputs at a time with one transposed reduction (inlined: constant sizes).
-            // More: feature-major tiles of 16 samples in scratch, so each weight is broadcast over 16 samples.
-            if (batch < TiledMinBatch) ForwardRows512(ref xr, ref wr, ref br, ref yr, 0, batch, inSize, outSize, relu);
-            else ForwardTiled512(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
+            // Many samples: the weights transposed once per call, then each input broadcast into vectors of outputs.
+            if (Vector512.IsHardwareAccelerated) ForwardBatched<Simd512, Vector512<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
+            else if (Vector256.IsHardwareAccelerated) ForwardBatched<Simd256, Vector256<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
+            else if (Vector128.IsHardwareAccelerated) ForwardBatched<Simd128, Vector128<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
+            else ForwardScalar(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
         }
+        // Few samples: per sample, 16 outputs at a time with one transposed reduction (inlined: constant sizes).
+        else if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
+            ForwardRows512(ref xr, ref wr, ref br, ref yr, 0, batch, inSize, outSize, relu);
         else if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
             ForwardCore<Simd512, Vector512<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
         else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
@@ -325,12 +329,6 @@ public static class Dense
 
     // ---- AVX-512 forward ----
 
-    /// <summary>From this many samples on, the forward transposes tiles of 16 samples (and the weights, once per call) into scratch.</summary>
-    private const int TiledMinBatch = 8;
-
-    /// <summary>Scratch floats of the tiled forward above which it rents from <see cref="ArrayPool{T}"/> instead of the stack.</summary>
-    private const int MaxStackScratch = 16384;
-
     /// <summary>Samples first..batch−1 one at a time: 16 outputs per pass, reduced together by <see cref="Reduce16"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void ForwardRows512(ref float x, ref float w, ref float b, ref float y, int first, int batch, int inSize, int outSize, bool relu)
@@ -505,116 +503,6 @@ public static class Dense
         Avx512F.Shuffle4x128(a, c, 0xDD).StoreUnsafe(ref dst, (nuint)((m + 8) * stride));
         Avx512F.Shuffle4x128(b, d, 0xDD).StoreUnsafe(ref dst, (nuint)((m + 12) * stride));
     }
-
-    /// <summary>
-    /// The forward for 16 samples at a time: the weights are transposed once per call into blocks of 16 outputs
-    /// (<c>wt[block][i][j] = W[o₀ + j, i]</c>), each tile of x into <c>xt[i][s]</c>; then every weight is broadcast and
-    /// multiplied into a vector of 16 samples (no reduction), and the 16 × 16 result block is transposed back into y.
-    /// </summary>
-    [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ForwardTiled512(ref float x, ref float w, ref float b, ref float y, int batch, int inSize, int outSize, bool relu)
-    {
-        int rows = Math.Min(outSize, 16);
-        int blocks = (outSize + 15) / 16;
-        int wtLength = blocks * inSize * 16, xtLength = inSize * 16, length = wtLength + xtLength + 512;
-        float[]? rented = null;
-        Span<float> scratch = length <= MaxStackScratch ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
-        ref float wt = ref MemoryMarshal.GetReference(scratch);
-        ref float xt = ref Unsafe.Add(ref wt, wtLength);
-        ref float block = ref Unsafe.Add(ref xt, xtLength); // [output j][sample r]
-        ref float rowsOut = ref Unsafe.Add(ref block, 256);  // [sample r][output j]
-
-        for (int k = 0; k < blocks; k++)
-        {
-            int o0 = Math.Min(16 * k, outSize - rows);
-            for (int c = 0; c < inSize; c += 16)
-            {
-                int c0 = Math.Min(c, inSize - 16); // the last block may overlap the previous one
-                Transpose16(ref Unsafe.Add(ref w, o0 * inSize + c0), inSize, rows, ref Unsafe.Add(ref wt, (k * inSize + c0) * 16), 16);
-            }
-        }
-
-        int total = batch * outSize;
-        for (int s0 = 0; s0 < batch; s0 += 16)
-        {
-            int count = Math.Min(16, batch - s0);
-            ref float xs = ref Unsafe.Add(ref x, s0 * inSize);
-            for (int c = 0; c < inSize; c += 16)
-            {
-                int c0 = Math.Min(c, inSize - 16);
-                Transpose16(ref Unsafe.Add(ref xs, c0), inSize, count, ref Unsafe.Add(ref xt, c0 * 16), 16);
-            }
-            for (int k = 0; k < blocks; k++)
-            {
-                int o0 = Math.Min(16 * k, outSize - rows);
-                TileBlock(ref xt, ref Unsafe.Add(ref wt, k * inSize * 16), ref Unsafe.Add(ref b, o0), rows, inSize, relu, ref block);
-                Transpose16(ref block, 16, 16, ref rowsOut, 16);
-                ref float ys = ref Unsafe.Add(ref y, s0 * outSize + o0);
-                for (int r = 0; r < count; r++)
-                {
-                    Vector512<float> row = Vector512.LoadUnsafe(ref rowsOut, (nuint)(r * 16));
-                    int at = (s0 + r) * outSize + o0;
-                    // A block narrower than 16 outputs (outSize < 16) spills into the next rows, which are written
-                    // after it; only where that would pass the end of y are its lanes stored one by one.
-                    if (rows == 16 || at + 16 <= total) row.StoreUnsafe(ref ys, (nuint)(r * outSize));
-                    else for (int j = 0; j < rows; j++) Unsafe.Add(ref ys, r * outSize + j) = Unsafe.Add(ref rowsOut, r * 16 + j);
-                }
-            }
-        }
-        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
-    }
-
-    /// <summary>
-    /// block[j][s] = act(b[j] + Σᵢ wt[i][j]·xt[i][s]) for 16 outputs j (rows past <paramref name="rows"/> repeat the last
-    /// bias and have zero weights) and 16 samples s: per i, one vector of x and 16 broadcast weights.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void TileBlock(ref float xt, ref float wt, ref float b, int rows, int inSize, bool relu, ref float block)
-    {
-        int last = rows - 1;
-        Vector512<float> a0 = Vector512.Create(b), a1 = Vector512.Create(Unsafe.Add(ref b, Math.Min(1, last)));
-        Vector512<float> a2 = Vector512.Create(Unsafe.Add(ref b, Math.Min(2, last))), a3 = Vector512.Create(Unsafe.Add(ref b, Math.Min(3, last)));
-        Vector512<float> a4 = Vector512.Create(Unsafe.Add(ref b, Math.Min(4, last))), a5 = Vector512.Create(Unsafe.Add(ref b, Math.Min(5, last)));
-        Vector512<float> a6 = Vector512.Create(Unsafe.Add(ref b, Math.Min(6, last))), a7 = Vector512.Create(Unsafe.Add(ref b, Math.Min(7, last)));
-        Vector512<float> a8 = Vector512.Create(Unsafe.Add(ref b, Math.Min(8, last))), a9 = Vector512.Create(Unsafe.Add(ref b, Math.Min(9, last)));
-        Vector512<float> a10 = Vector512.Create(Unsafe.Add(ref b, Math.Min(10, last))), a11 = Vector512.Create(Unsafe.Add(ref b, Math.Min(11, last)));
-        Vector512<float> a12 = Vector512.Create(Unsafe.Add(ref b, Math.Min(12, last))), a13 = Vector512.Create(Unsafe.Add(ref b, Math.Min(13, last)));
-        Vector512<float> a14 = Vector512.Create(Unsafe.Add(ref b, Math.Min(14, last))), a15 = Vector512.Create(Unsafe.Add(ref b, Math.Min(15, last)));
-        for (nint i = 0; i < inSize; i++)
-        {
-            Vector512<float> xv = Vector512.LoadUnsafe(ref xt, (nuint)(i * 16));
-            ref float wi = ref Unsafe.Add(ref wt, i * 16);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(wi), xv, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 1)), xv, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 2)), xv, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 3)), xv, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 4)), xv, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 5)), xv, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 6)), xv, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 7)), xv, a7);
-            a8 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 8)), xv, a8);
-            a9 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 9)), xv, a9);
-            a10 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 10)), xv, a10);
-            a11 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 11)), xv, a11);
-            a12 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 12)), xv, a12);
-            a13 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 13)), xv, a13);
-            a14 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 14)), xv, a14);
-            a15 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref wi, 15)), xv, a15);
-        }
-        StoreActivated(a0, ref block, 0, relu); StoreActivated(a1, ref block, 1, relu);
-        StoreActivated(a2, ref block, 2, relu); StoreActivated(a3, ref block, 3, relu);
-        StoreActivated(a4, ref block, 4, relu); StoreActivated(a5, ref block, 5, relu);
-        StoreActivated(a6, ref block, 6, relu); StoreActivated(a7, ref block, 7, relu);
-        StoreActivated(a8, ref block, 8, relu); StoreActivated(a9, ref block, 9, relu);
-        StoreActivated(a10, ref block, 10, relu); StoreActivated(a11, ref block, 11, relu);
-        StoreActivated(a12, ref block, 12, relu); StoreActivated(a13, ref block, 13, relu);
-        StoreActivated(a14, ref block, 14, relu); StoreActivated(a15, ref block, 15, relu);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void StoreActivated(Vector512<float> v, ref float block, int j, bool relu) =>
-        (relu ? Vector512.Max(v, Vector512<float>.Zero) : v).StoreUnsafe(ref block, (nuint)(j * 16));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardScalar(ref float x, ref float w, ref float b, ref float y, int batch, int inSize, int outSize, bool relu)

@@ -11,9 +11,11 @@ public sealed class DenseKernelTests
     public static TheoryData<int, int, int> Sizes => new()
     {
         { 1, 1, 1 }, { 1, 64, 32 }, { 3, 7, 5 }, { 4, 16, 4 }, { 5, 17, 9 }, { 6, 37, 19 }, { 6, 19, 23 }, { 9, 70, 13 }, { 13, 129, 3 },
-        // Register blocks and tails of the backward products; AVX-512 forward: per-sample blocks of 16 outputs below 8
-        // samples, tiles of 16 samples from 8 (partial tiles, in/out not multiples of 16, out < 16, overlapping blocks).
+        // Register blocks and tails of the backward products. Forward below 8 samples: per-sample blocks of 16 outputs
+        // (AVX-512). From 8: blocks of 8 samples × 2 vectors of outputs, then single samples, the last through a scratch
+        // row; a partial last vector, several column chunks, in < 16 (no 16 × 16 weight transposition), out = 1.
         { 2, 16, 16 }, { 7, 33, 40 }, { 8, 16, 10 }, { 16, 64, 32 }, { 17, 20, 10 }, { 31, 35, 37 }, { 40, 64, 1 }, { 33, 100, 16 }, { 50, 16, 3 },
+        { 9, 5, 40 }, { 12, 3, 70 }, { 10, 7, 21 }, { 24, 64, 64 }, { 19, 18, 33 },
     };
 
     [Theory]
@@ -25,8 +27,12 @@ public sealed class DenseKernelTests
 
         foreach (bool relu in new[] { false, true })
         {
-            var y = new float[batch * outSize];
+            // Guard values after y: a kernel that stores whole vectors must not write past the span it was given.
+            var yGuarded = new float[batch * outSize + Guard];
+            yGuarded.AsSpan(batch * outSize).Fill(GuardValue);
+            Span<float> y = yGuarded.AsSpan(0, batch * outSize);
             Dense.Forward(x, w, b, y, batch, inSize, outSize, relu);
+            Assert.All(yGuarded[(batch * outSize)..], value => Assert.Equal(GuardValue, value));
             var expected = new float[batch * outSize];
             for (int s = 0; s < batch; s++)
                 for (int o = 0; o < outSize; o++)
@@ -35,7 +41,7 @@ public sealed class DenseKernelTests
                     for (int i = 0; i < inSize; i++) sum += (double)x[s * inSize + i] * w[o * inSize + i];
                     expected[s * outSize + o] = (float)(relu ? Math.Max(sum, 0) : sum);
                 }
-            Close.All(expected, y, 1e-5, 1e-5, $"forward relu={relu}");
+            Close.All(expected, y.ToArray(), 1e-5, 1e-5, $"forward relu={relu}");
         }
 
         var dw = new float[inSize * outSize];
@@ -70,6 +76,9 @@ public sealed class DenseKernelTests
             }
         Close.All(dxExpected, dx, 1e-5, 1e-5, "dx");
     }
+
+    private const int Guard = 64;
+    private const float GuardValue = 12345f;
 
     private static float[] Random(Rng rng, int n)
     {
