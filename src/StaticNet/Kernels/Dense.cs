@@ -229,7 +229,8 @@ public static partial class Dense
     /// strides) and dx = dy·W.
     /// </summary>
     /// <remarks>
-    /// Register blocks of 4 rows × up to 4 vectors (16 accumulators): per k, 4 broadcasts and 4 loads feed 16 FMAs. A
+    /// Register blocks of 4 rows × up to 4 vectors or 8 rows × up to 2 (16 accumulators): per k, 4 broadcasts and 4 loads
+    /// (or 8 and 2) feed 16 FMAs. A
     /// column tail is one more vector ending at n, overlapping the previous one (recomputing equal values).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -239,12 +240,82 @@ public static partial class Dense
     {
         nint width = TSimd.Width;
         int r = 0;
+        // Narrow products (one or two vectors per row) take 8 rows per block, so 8 or 16 accumulators hide the FMA latency.
+        if (n <= 2 * width && rows >= 8)
+        {
+            for (; r + 8 <= rows; r += 8)
+                BroadcastGemmRows8<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
+                    ref Unsafe.Add(ref c, r * cStride), cStride, depth, n, width);
+            // The rest as one more block ending at the last row, overlapping the previous one (C is overwritten, so
+            // rows computed twice get the same values): no single-row chains, latency-bound over the whole depth.
+            if (r < rows)
+                BroadcastGemmRows8<TSimd, TVec>(ref Unsafe.Add(ref a, (rows - 8) * aRow), aRow, aDepth, ref b, bStride,
+                    ref Unsafe.Add(ref c, (rows - 8) * cStride), cStride, depth, n, width);
+            return;
+        }
         for (; r + 4 <= rows; r += 4)
             BroadcastGemmRows<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
                 ref Unsafe.Add(ref c, r * cStride), cStride, 4, depth, n, width);
         for (; r < rows; r++)
             BroadcastGemmRows<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
                 ref Unsafe.Add(ref c, r * cStride), cStride, 1, depth, n, width);
+    }
+
+    /// <summary>8 rows of C with n ≤ 2 vectors: one 8 × 2 block, or 8 × 1 blocks (the second overlapping the first).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BroadcastGemmRows8<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
+        ref float c, nint cStride, int depth, int n, nint width)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        if (n == 2 * width)
+        {
+            BroadcastGemmBlock8<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, 2, depth);
+            return;
+        }
+        BroadcastGemmBlock8<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, 1, depth);
+        if (n > width)
+            BroadcastGemmBlock8<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, n - width), bStride, ref Unsafe.Add(ref c, n - width), cStride, 1, depth);
+    }
+
+    /// <summary>One register block of 8 rows × <paramref name="vectors"/> (1 or 2, a constant after inlining) vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BroadcastGemmBlock8<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
+        ref float c, nint cStride, int vectors, int depth)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        nint w = TSimd.Width;
+        TVec c00 = TSimd.Zero, c10 = TSimd.Zero, c20 = TSimd.Zero, c30 = TSimd.Zero, c40 = TSimd.Zero, c50 = TSimd.Zero, c60 = TSimd.Zero, c70 = TSimd.Zero;
+        TVec c01 = TSimd.Zero, c11 = TSimd.Zero, c21 = TSimd.Zero, c31 = TSimd.Zero, c41 = TSimd.Zero, c51 = TSimd.Zero, c61 = TSimd.Zero, c71 = TSimd.Zero;
+        for (int k = 0; k < depth; k++)
+        {
+            ref float ak = ref Unsafe.Add(ref a, k * aDepth);
+            ref float bk = ref Unsafe.Add(ref b, k * bStride);
+            TVec b0 = TSimd.Load(ref bk, 0);
+            TVec b1 = vectors > 1 ? TSimd.Load(ref bk, w) : default;
+            TVec g = TSimd.Broadcast(ak);
+            c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, aRow));
+            c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, 2 * aRow));
+            c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, 3 * aRow));
+            c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, 4 * aRow));
+            c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, 5 * aRow));
+            c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, 6 * aRow));
+            c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61);
+            g = TSimd.Broadcast(Unsafe.Add(ref ak, 7 * aRow));
+            c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71);
+        }
+        TSimd.Store(c00, ref c, 0); TSimd.Store(c10, ref c, cStride); TSimd.Store(c20, ref c, 2 * cStride); TSimd.Store(c30, ref c, 3 * cStride);
+        TSimd.Store(c40, ref c, 4 * cStride); TSimd.Store(c50, ref c, 5 * cStride); TSimd.Store(c60, ref c, 6 * cStride); TSimd.Store(c70, ref c, 7 * cStride);
+        if (vectors > 1)
+        {
+            TSimd.Store(c01, ref c, w); TSimd.Store(c11, ref c, cStride + w); TSimd.Store(c21, ref c, 2 * cStride + w); TSimd.Store(c31, ref c, 3 * cStride + w);
+            TSimd.Store(c41, ref c, 4 * cStride + w); TSimd.Store(c51, ref c, 5 * cStride + w); TSimd.Store(c61, ref c, 6 * cStride + w); TSimd.Store(c71, ref c, 7 * cStride + w);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

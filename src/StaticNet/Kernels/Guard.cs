@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.ComponentModel;
 
 namespace StaticNet.Kernels;
@@ -33,6 +34,7 @@ public static class Guard
     }
 
     /// <summary>Throws unless there is one class index per sample, each in [0, <paramref name="classCount"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ClassIndices(ReadOnlySpan<int> targets, int batch, int classCount, string paramName)
     {
         if (targets.Length != batch)

@@ -260,6 +260,7 @@ public static class Normalization
     }
 
     /// <summary>Σₛ dy and Σₛ dy·x̂ over the batch for the features [f0, f0 + sd.Length), in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ColumnSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xHat, int batch, int features, int f0,
         Span<double> sd, Span<double> sdx)
     {

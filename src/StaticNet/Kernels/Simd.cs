@@ -159,6 +159,7 @@ internal static class SimdMap
 
     // Returns the number of elements done; the caller finishes the tail with the scalar form. (An overlapping last
     // vector would apply an in-place operation twice to the overlap, so the tail stays scalar.)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int UnaryCore<TOp, TSimd, TVec>(ref float x, ref float y, int n, TOp op)
         where TOp : struct, IUnaryOperator where TSimd : struct, ISimd<TVec> where TVec : struct
     {
@@ -168,6 +169,7 @@ internal static class SimdMap
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BinaryCore<TOp, TSimd, TVec>(ref float saved, ref float value, int n, TOp op)
         where TOp : struct, IBinaryOperator where TSimd : struct, ISimd<TVec> where TVec : struct
     {
