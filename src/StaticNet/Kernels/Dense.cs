@@ -525,7 +525,7 @@ public static partial class Dense
     /// not read and give zeros.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose16(ref float src, nint srcStride, int rows, ref float dst, nint dstStride)
+    internal static void Transpose16(ref float src, nint srcStride, int rows, ref float dst, nint dstStride)
     {
         Vector512<float> r0 = Row(ref src, 0, srcStride, rows), r1 = Row(ref src, 1, srcStride, rows);
         Vector512<float> r2 = Row(ref src, 2, srcStride, rows), r3 = Row(ref src, 3, srcStride, rows);

@@ -3,6 +3,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticNet.Kernels;
 
@@ -21,15 +22,23 @@ public static class Losses
         bool withGradient = !dLogits.IsEmpty;
         if (withGradient) Guard.Length(dLogits.Length, batch * classes, nameof(dLogits));
         float invBatch = 1f / batch;
-        if (Vector512.IsHardwareAccelerated && classes <= Vector512<float>.Count && classes > 1)
-            return CrossEntropy512(logits, targets, dLogits, batch, classes, invBatch);
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && classes <= Vector512<float>.Count && classes > 1)
+        {
+            // Blocks of 16 samples transposed so each class is one vector over samples; the rest one sample at a time.
+            int blocked = 0;
+            double blockedTotal = 0;
+            while (blocked + 16 <= batch && (blocked + 15) * classes + 16 <= batch * classes)
+            {
+                blockedTotal += CrossEntropyBlock16(logits, targets, dLogits, blocked, batch, classes, invBatch);
+                blocked += 16;
+            }
+            if (blocked == batch) return (float)(blockedTotal / batch);
+            return (float)((blockedTotal + CrossEntropy512(logits, targets, dLogits, blocked, batch, classes, invBatch)) / batch);
+        }
         double total = 0;
         for (int s = 0; s < batch; s++)
         {
-            int t = targets[s];
-            if ((uint)t >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(targets), t,
-                    $"Target {t} at index {s} is outside the {classes} classes [0, {classes}).");
+            int t = CheckTarget(targets, s, classes);
             ReadOnlySpan<float> z = logits.Slice(s * classes, classes);
             float max = z[0];
             for (int c = 1; c < classes; c++) max = MathF.Max(max, z[c]);
@@ -52,7 +61,7 @@ public static class Losses
     /// exponentials in a few vector operations instead of 2·classes scalar <see cref="MathF.Exp"/> calls.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float CrossEntropy512(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits, int batch, int classes, float invBatch)
+    private static double CrossEntropy512(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits, int first, int batch, int classes, float invBatch)
     {
         bool withGradient = !dLogits.IsEmpty;
         Vector512<float> valid = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(classes)).AsSingle();
@@ -62,12 +71,9 @@ public static class Losses
         ref float gr = ref MemoryMarshal.GetReference(dLogits);
         int end = batch * classes;
         double total = 0;
-        for (int s = 0; s < batch; s++)
+        for (int s = first; s < batch; s++)
         {
-            int t = targets[s];
-            if ((uint)t >= (uint)classes)
-                throw new ArgumentOutOfRangeException(nameof(targets), t,
-                    $"Target {t} at index {s} is outside the {classes} classes [0, {classes}).");
+            int t = CheckTarget(targets, s, classes);
             int at = s * classes;
             // Lanes past the sample's classes are −∞: they neither win the max nor add to the sum.
             Vector512<float> z = Vector512.ConditionalSelect(valid, LoadUpTo(ref zr, at, classes, end), negativeInfinity);
@@ -85,8 +91,72 @@ public static class Losses
                 Unsafe.Add(ref gr, at + t) -= invBatch;
             }
         }
-        return (float)(total / batch);
+        return total;
     }
+
+    /// <summary>
+    /// Samples s0..s0+15 of <see cref="CrossEntropy"/> (AVX-512, 2 ≤ classes ≤ 16; rows s0..s0+15 readable as 16 floats
+    /// each): the logits transposed so that each class is one vector over the 16 samples, then the max, the sum of
+    /// exponentials and the log over vectors, and the gradient transposed back. Returns the block's summed loss.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double CrossEntropyBlock16(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits,
+        int s0, int batch, int classes, float invBatch)
+    {
+        ref float zr = ref Unsafe.Add(ref MemoryMarshal.GetReference(logits), s0 * classes);
+        Span<float> block = stackalloc float[2 * 256];
+        ref float zt = ref MemoryMarshal.GetReference(block); // zt[c·16 + s] = z[s0 + s, c]
+        ref float rows = ref Unsafe.Add(ref zt, 256);
+        Dense.Transpose16(ref zr, classes, 16, ref zt, 16);
+        Vector512<float> max = Vector512.LoadUnsafe(ref zt);
+        for (int c = 1; c < classes; c++) max = Vector512.Max(max, Vector512.LoadUnsafe(ref zt, (nuint)(c * 16)));
+        Vector512<float> sum = Vector512<float>.Zero;
+        for (int c = 0; c < classes; c++) sum += Vector512.Exp(Vector512.LoadUnsafe(ref zt, (nuint)(c * 16)) - max);
+        Vector512<float> logSumExp = max + Vector512.Log(sum);
+
+        double total = 0;
+        for (int s = 0; s < 16; s++)
+        {
+            int t = CheckTarget(targets, s0 + s, classes);
+            total += logSumExp.GetElement(s) - Unsafe.Add(ref zr, s * classes + t);
+        }
+        if (dLogits.IsEmpty) return total;
+
+        // softmax / N per class vector, back to one row per sample, then stored row by row: a row's 16-float store
+        // spills into the next row, which is stored after it; only where that would pass the end of dLogits are the
+        // row's classes copied one by one.
+        Vector512<float> scale = Vector512.Create(invBatch);
+        for (int c = 0; c < classes; c++)
+        {
+            Vector512<float> z = Vector512.LoadUnsafe(ref zt, (nuint)(c * 16));
+            (Vector512.Exp(z - logSumExp) * scale).StoreUnsafe(ref zt, (nuint)(c * 16));
+        }
+        Dense.Transpose16(ref zt, 16, classes, ref rows, 16);
+        ref float gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dLogits), s0 * classes);
+        int end = (batch - s0) * classes;
+        for (int s = 0; s < 16; s++)
+        {
+            int at = s * classes;
+            if (at + 16 <= end) Vector512.LoadUnsafe(ref rows, (nuint)(s * 16)).StoreUnsafe(ref gr, (nuint)at);
+            else for (int c = 0; c < classes; c++) Unsafe.Add(ref gr, at + c) = Unsafe.Add(ref rows, s * 16 + c);
+            Unsafe.Add(ref gr, at + targets[s0 + s]) -= invBatch;
+        }
+        return total;
+    }
+
+    /// <summary>targets[s], checked to be a class index in [0, classes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int CheckTarget(ReadOnlySpan<int> targets, int s, int classes)
+    {
+        int t = targets[s];
+        if ((uint)t >= (uint)classes) ThrowTargetOutOfRange(t, s, classes);
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTargetOutOfRange(int t, int s, int classes) =>
+        throw new ArgumentOutOfRangeException("targets", t, $"Target {t} at index {s} is outside the {classes} classes [0, {classes}).");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static Vector512<float> LoadUpTo(ref float source, int at, int count, int end)
