@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ComponentModel;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -64,11 +65,11 @@ public static partial class Dense
         ref float dwr = ref MemoryMarshal.GetReference(dWeight);
         // dW[o, :] = Σₛ dy[s, o]·x[s, :]: rows o of dW from rows s of x, each dy[s, o] broadcast (no reduction).
         if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
-            BroadcastGemm<Simd512, Vector512<float>>(ref dyr, 1, outSize, ref xr, inSize, ref dwr, inSize, outSize, batch, inSize);
+            WeightGradient<Simd512, Vector512<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
         else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
-            BroadcastGemm<Simd256, Vector256<float>>(ref dyr, 1, outSize, ref xr, inSize, ref dwr, inSize, outSize, batch, inSize);
+            WeightGradient<Simd256, Vector256<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
         else if (Vector128.IsHardwareAccelerated && inSize >= Vector128<float>.Count)
-            BroadcastGemm<Simd128, Vector128<float>>(ref dyr, 1, outSize, ref xr, inSize, ref dwr, inSize, outSize, batch, inSize);
+            WeightGradient<Simd128, Vector128<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
         else
             BackwardWeightScalar(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
 
@@ -83,6 +84,38 @@ public static partial class Dense
             float sum = 0f;
             for (int s = 0; s < batch; s++) sum += Unsafe.Add(ref dyr, s * outSize + o);
             Unsafe.Add(ref dbr, o) = sum;
+        }
+    }
+
+    /// <summary>Samples per pass of <see cref="WeightGradient"/>: their rows of x and dy stay in the L1 cache.</summary>
+    private const int WeightGradientChunk = 64;
+
+    /// <summary>
+    /// dW = dyᵀ·x. Over a long batch, x and dy would stream through the cache once per register block of dW rows; in
+    /// chunks of <see cref="WeightGradientChunk"/> samples they stay in L1, and the chunks' products are summed.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightGradient<TSimd, TVec>(ref float dy, ref float x, ref float dw, int batch, int inSize, int outSize)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int chunk = WeightGradientChunk;
+        int length = inSize * outSize;
+        // Narrow rows (≤ 2 vectors) take blocks of 8 dW rows, so few passes: chunking measured slower there.
+        if (batch <= 2 * chunk || length > MaxStackScratch || inSize <= 2 * TSimd.Width)
+        {
+            BroadcastGemm<TSimd, TVec>(ref dy, 1, outSize, ref x, inSize, ref dw, inSize, outSize, batch, inSize);
+            return;
+        }
+        Span<float> partial = stackalloc float[length];
+        Span<float> result = MemoryMarshal.CreateSpan(ref dw, length);
+        BroadcastGemm<TSimd, TVec>(ref dy, 1, outSize, ref x, inSize, ref dw, inSize, outSize, chunk, inSize);
+        for (int s = chunk; s < batch; s += chunk)
+        {
+            int n = Math.Min(chunk, batch - s);
+            BroadcastGemm<TSimd, TVec>(ref Unsafe.Add(ref dy, s * outSize), 1, outSize, ref Unsafe.Add(ref x, s * inSize), inSize,
+                ref MemoryMarshal.GetReference(partial), inSize, outSize, n, inSize);
+            TensorPrimitives.Add(result, partial, result);
         }
     }
 

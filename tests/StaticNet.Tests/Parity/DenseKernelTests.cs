@@ -16,6 +16,8 @@ public sealed class DenseKernelTests
         // row; a partial last vector, several column chunks, in < 16 (no 16 × 16 weight transposition), out = 1.
         { 2, 16, 16 }, { 7, 33, 40 }, { 8, 16, 10 }, { 16, 64, 32 }, { 17, 20, 10 }, { 31, 35, 37 }, { 40, 64, 1 }, { 33, 100, 16 }, { 50, 16, 3 },
         { 9, 5, 40 }, { 12, 3, 70 }, { 10, 7, 21 }, { 24, 64, 64 }, { 19, 18, 33 },
+        // dW over more than two chunks of 64 samples (wide rows), the last chunk partial.
+        { 200, 40, 9 }, { 300, 70, 5 },
     };
 
     [Theory]
