@@ -1,3 +1,5 @@
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using StaticNet.Kernels;
 using Xunit;
 using static StaticNet.Tests.Kernels.KernelCheck;
@@ -7,6 +9,62 @@ namespace StaticNet.Tests.Kernels;
 public class LossKernelTests
 {
     private const int Batch = 3, Outputs = 7; // M = 21
+
+    [Theory]
+    [InlineData(37, 10)]
+    [InlineData(16, 16)]
+    [InlineData(40, 3)]
+    [InlineData(33, 2)]
+    public void CrossEntropyOverBlocksAndTailMatchesDouble(int batch, int classes)
+    {
+        // Blocks of 16 samples (AVX-512) and the remaining samples one by one, against the formula in double.
+        var rng = new Rng(batch * 100 + classes);
+        var z = new float[batch * classes];
+        for (int i = 0; i < z.Length; i++) z[i] = rng.NextUniform(-30f, 30f);
+        var targets = new int[batch];
+        for (int s = 0; s < batch; s++) targets[s] = (s * 7) % classes;
+        var grad = new float[batch * classes];
+        float loss = Losses.CrossEntropy(z, targets, grad, batch, classes);
+
+        double expectedLoss = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            double max = double.NegativeInfinity, sum = 0;
+            for (int c = 0; c < classes; c++) max = Math.Max(max, z[s * classes + c]);
+            for (int c = 0; c < classes; c++) sum += Math.Exp(z[s * classes + c] - max);
+            double logSumExp = max + Math.Log(sum);
+            expectedLoss += logSumExp - z[s * classes + targets[s]];
+            for (int c = 0; c < classes; c++)
+            {
+                double softmax = Math.Exp(z[s * classes + c] - logSumExp);
+                double expected = (softmax - (c == targets[s] ? 1 : 0)) / batch;
+                // softmax − 1 cancels near 1, and z − logSumExp carries float rounding of logits up to 30 in size: the
+                // absolute error is a few float ulps of 30/N.
+                Near(expected, grad[s * classes + c], 1e-5, 1e-7, $"dz[{s}, {c}]");
+            }
+        }
+        Near(expectedLoss / batch, loss, 1e-6, 1e-7, "loss");
+        Assert.Equal(loss, Losses.CrossEntropy(z, targets, Span<float>.Empty, batch, classes)); // no gradient: same loss
+    }
+
+    [Fact]
+    public void FastExpIsWithinTwoUlpOnNonPositiveInputsAndZeroBelowMinus80()
+    {
+        if (!Avx512F.IsSupported) return; // the AVX-512 cross-entropy block's exp
+        for (int k = 0; k <= 900_000; k += 16)
+        {
+            var x = Vector512.Create(-k / 10_000f) - Vector512<float>.Indices * 1e-4f;
+            var e = Losses.ExpNonPositive(x);
+            for (int j = 0; j < 16; j++)
+            {
+                float xi = x.GetElement(j);
+                double expected = xi < -80f ? 0 : Math.Exp(xi); // flushed below −80 (see ExpNonPositive)
+                Near(expected, e.GetElement(j), 2.5e-7, 0, $"exp({xi})");
+            }
+        }
+        Assert.Equal(1f, Losses.ExpNonPositive(Vector512<float>.Zero).GetElement(0));
+        Assert.True(float.IsNaN(Losses.ExpNonPositive(Vector512.Create(float.NaN)).GetElement(0)));
+    }
 
     [Fact]
     public void BCEWithLogitsIsStableAtLargeLogits()
