@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -159,14 +160,18 @@ public static partial class Dense
             BackwardInputScalar(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckSizes(int x, int xExpected, int w, int wExpected, int b, int bExpected, int y, int yExpected)
     {
         // Spans may be longer than needed (scratch buffers); shorter would read or write out of bounds.
         if (x < xExpected || w < wExpected || b < bExpected || y < yExpected)
-            throw new ArgumentException(
-                $"Dense kernel spans too short: input {x}/{xExpected}, weight {w}/{wExpected}, bias {b}/{bExpected}, output {y}/{yExpected}.");
+            ThrowSizes(x, xExpected, w, wExpected, b, bExpected, y, yExpected);
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowSizes(int x, int xExpected, int w, int wExpected, int b, int bExpected, int y, int yExpected) =>
+        throw new ArgumentException(
+            $"Dense kernel spans too short: input {x}/{xExpected}, weight {w}/{wExpected}, bias {b}/{bExpected}, output {y}/{yExpected}.");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Activate(float value, bool relu) => relu ? MathF.Max(value, 0f) : value;
@@ -455,9 +460,23 @@ public static partial class Dense
                 }
                 else
                 {
-                    for (int j = 0; j < rows; j++) Unsafe.Add(ref ys, j) = Activate(sums.GetElement(j) + Unsafe.Add(ref b, j), relu);
+                    StoreFirstRows(sums, ref b, ref ys, rows, relu);
                 }
             }
+        }
+    }
+
+    /// <summary>y[j] = act(sums[j] + b[j]) for j &lt; rows &lt; 16, with masked loads and stores (b and y hold only rows floats).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void StoreFirstRows(Vector512<float> sums, ref float b, ref float y, int rows, bool relu)
+    {
+        Vector512<float> mask = Vector512.LessThan(Vector512<int>.Indices, Vector512.Create(rows)).AsSingle();
+        fixed (float* bp = &b)
+        fixed (float* yp = &y)
+        {
+            Vector512<float> v = sums + Avx512F.MaskLoad(bp, mask, Vector512<float>.Zero);
+            if (relu) v = Vector512.Max(v, Vector512<float>.Zero);
+            Avx512F.MaskStore(yp, mask, v);
         }
     }
 

@@ -1,9 +1,14 @@
-using System.Runtime.CompilerServices;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace StaticNet.Kernels;
 
 /// <summary>Argument checks shared by generated networks: messages name the expected and actual sizes.</summary>
+/// <remarks>
+/// The checks inline into the generated members (where the sizes are constants, so the division by InputSize is a
+/// shift or a multiplication); building the message is left to separate methods that are never inlined.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Guard
 {
@@ -11,26 +16,26 @@ public static class Guard
     /// Returns the number of samples in a span of <paramref name="inputsLength"/> floats; throws unless it is a non-empty whole number
     /// of <paramref name="inputSize"/>-float rows.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int BatchSize(int inputsLength, int inputSize, string paramName)
     {
-        if (inputsLength == 0 || inputsLength % inputSize != 0)
-            throw new ArgumentException(
-                $"Expected a non-empty multiple of InputSize ({inputSize}) floats, but the span has {inputsLength}.", paramName);
-        return inputsLength / inputSize;
+        int batch = inputsLength / inputSize;
+        if (inputsLength == 0 || batch * inputSize != inputsLength) ThrowBatchSize(inputsLength, inputSize, paramName);
+        return batch;
     }
 
     /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Length(int actual, int expected, string paramName)
     {
-        if (actual != expected)
-            throw new ArgumentException($"Expected a span of {expected} floats, but it has {actual}.", paramName);
+        if (actual != expected) ThrowLength(actual, expected, paramName);
     }
 
     /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/> (for targets, counted in elements).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void TargetLength(int actual, int expected, string paramName)
     {
-        if (actual != expected)
-            throw new ArgumentException($"Expected {expected} targets (one per output value), but the span has {actual}.", paramName);
+        if (actual != expected) ThrowTargetLength(actual, expected, paramName);
     }
 
     /// <summary>Throws unless there is one class index per sample, each in [0, <paramref name="classCount"/>).</summary>
@@ -44,4 +49,17 @@ public static class Guard
                 throw new ArgumentOutOfRangeException(paramName, targets[i],
                     $"Target {targets[i]} at index {i} is outside the {classCount} classes [0, {classCount}).");
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBatchSize(int inputsLength, int inputSize, string paramName) =>
+        throw new ArgumentException(
+            $"Expected a non-empty multiple of InputSize ({inputSize}) floats, but the span has {inputsLength}.", paramName);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowLength(int actual, int expected, string paramName) =>
+        throw new ArgumentException($"Expected a span of {expected} floats, but it has {actual}.", paramName);
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowTargetLength(int actual, int expected, string paramName) =>
+        throw new ArgumentException($"Expected {expected} targets (one per output value), but the span has {actual}.", paramName);
 }
