@@ -33,6 +33,12 @@ public interface INetwork
 
     /// <summary>Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples.</summary>
     void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
+
+    /// <summary>
+    /// The generator of the dropout masks drawn in training (a network with <c>[Dropout]</c> and a loss), or
+    /// <see langword="null"/>. <see cref="Checkpoint"/> saves and restores its state, so a resumed run draws the same masks.
+    /// </summary>
+    Rng? DropoutRandom => null;
 }
 
 /// <summary>A network whose output is a class decision (cross-entropy, binary or softmax networks).</summary>

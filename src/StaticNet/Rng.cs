@@ -64,6 +64,19 @@ public sealed class Rng
         return (float)(r * Math.Cos(theta));
     }
 
+    /// <summary>The generator's whole state: a generator given it with <see cref="SetState"/> continues the same sequence.</summary>
+    public RngState GetState() => new(_s0, _s1, _s2, _s3, _spareGaussian, _hasSpare);
+
+    /// <summary>Continues from a state returned by <see cref="GetState"/> (of this or another generator).</summary>
+    /// <exception cref="ArgumentException">All four state words are zero (not a state xoshiro128** can be in).</exception>
+    public void SetState(RngState state)
+    {
+        if ((state.S0 | state.S1 | state.S2 | state.S3) == 0)
+            throw new ArgumentException("The generator state words are all zero, which xoshiro128** never reaches.", nameof(state));
+        (_s0, _s1, _s2, _s3) = (state.S0, state.S1, state.S2, state.S3);
+        (_spareGaussian, _hasSpare) = (state.SpareGaussian, state.HasSpare);
+    }
+
     /// <summary>Fisher–Yates shuffle in place.</summary>
     public void Shuffle<T>(Span<T> items)
     {
@@ -74,3 +87,6 @@ public sealed class Rng
         }
     }
 }
+
+/// <summary>The state of an <see cref="Rng"/>: the four xoshiro128** words and the normal deviate kept for the next call.</summary>
+public readonly record struct RngState(uint S0, uint S1, uint S2, uint S3, float SpareGaussian, bool HasSpare);

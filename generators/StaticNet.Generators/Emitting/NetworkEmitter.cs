@@ -164,6 +164,7 @@ internal static class NetworkEmitter
         w.Line("int global::StaticNet.INetwork.ParameterCount => ParameterCount;");
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;");
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;");
+        if (plan.HasDropout && m.Loss != LossKind.None) w.Line("global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;");
         if (m.Prediction != PredictionKind.None) w.Line("int global::StaticNet.IClassifierNetwork.ClassCount => ClassCount;");
         w.Line();
     }

@@ -13,7 +13,9 @@ namespace StaticNet;
 /// <c>optimizer.&lt;buffer name&gt;</c> (e.g. <c>optimizer.exp_avg</c>), and <c>__metadata__</c> holds the optimizer's
 /// type (<c>"optimizer"</c>), step count (<c>"optimizer.step"</c>) and learning rate (<c>"optimizer.lr"</c>) as
 /// invariant-culture strings, the rate in round-trip (<c>"R"</c>) form. Hyper-parameters other than the learning rate
-/// are not stored: resume with an optimizer constructed with the same ones.
+/// are not stored: resume with an optimizer constructed with the same ones. A network with dropout also stores the
+/// state of its mask generator (<see cref="INetwork.DropoutRandom"/>) in <c>"network.dropout_rng"</c>, so that the
+/// resumed run draws the same masks; loading a checkpoint without it leaves the generator as it is.
 /// </remarks>
 public static class Checkpoint
 {
@@ -21,6 +23,7 @@ public static class Checkpoint
     internal const string OptimizerPrefix = "optimizer.";
     private const string StepKey = "optimizer.step";
     private const string LearningRateKey = "optimizer.lr";
+    private const string DropoutRandomKey = "network.dropout_rng";
 
     /// <summary>Writes a checkpoint to <paramref name="path"/>, atomically (temporary file renamed over the target).</summary>
     /// <param name="path">The file to create or replace.</param>
@@ -32,6 +35,7 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(network);
         var tensors = Safetensors.NetworkTensors(network);
         var metadata = Safetensors.WithFormat(null);
+        if (network.DropoutRandom is { } random) metadata[DropoutRandomKey] = FormatState(random.GetState());
         if (optimizer is not null)
         {
             OptimizerState state = optimizer.GetState();
@@ -61,6 +65,9 @@ public static class Checkpoint
         ArgumentNullException.ThrowIfNull(network);
         SafetensorsFile file = Safetensors.ReadFile(path);
         var (parameters, buffers) = Safetensors.ReadNetwork(file, network);
+        RngState? dropoutState = null;
+        if (network.DropoutRandom is not null && file.Metadata.TryGetValue(DropoutRandomKey, out string? stateText))
+            dropoutState = ParseState(file, stateText);
         if (optimizer is not null)
         {
             OptimizerState state = ReadOptimizerState(file);
@@ -74,6 +81,28 @@ public static class Checkpoint
             }
         }
         Safetensors.Apply(network, parameters, buffers);
+        if (dropoutState is { } restored) network.DropoutRandom!.SetState(restored);
+    }
+
+    // "s0,s1,s2,s3,spare,hasSpare": the four words in decimal, the spare deviate in round-trip form, hasSpare as 0 or 1.
+    private static string FormatState(RngState state) => string.Join(",",
+        state.S0.ToString(CultureInfo.InvariantCulture), state.S1.ToString(CultureInfo.InvariantCulture),
+        state.S2.ToString(CultureInfo.InvariantCulture), state.S3.ToString(CultureInfo.InvariantCulture),
+        state.SpareGaussian.ToString("R", CultureInfo.InvariantCulture), state.HasSpare ? "1" : "0");
+
+    private static RngState ParseState(SafetensorsFile file, string text)
+    {
+        string[] parts = text.Split(',');
+        var words = new uint[4];
+        float spare = 0;
+        bool valid = parts.Length == 6
+            && Enumerable.Range(0, 4).All(i => uint.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out words[i]))
+            && (words[0] | words[1] | words[2] | words[3]) != 0
+            && float.TryParse(parts[4], NumberStyles.Float, CultureInfo.InvariantCulture, out spare)
+            && parts[5] is "0" or "1";
+        if (!valid)
+            throw file.Error($"the metadata \"{DropoutRandomKey}\" (\"{text}\") is not a dropout generator state (four words, not all zero, a float and 0 or 1).");
+        return new RngState(words[0], words[1], words[2], words[3], spare, parts[5] == "1");
     }
 
     private static OptimizerState ReadOptimizerState(SafetensorsFile file)

@@ -57,6 +57,34 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Resumed_dropout_training_draws_the_same_masks_bit_for_bit()
+    {
+        static void TrainDropout(DropoutDigitsNet net, IOptimizer optimizer, int from, int to)
+        {
+            for (int t = from; t < to; t++)
+                net.TrainStep(Digits.Features.AsSpan(t * Batch * 64, Batch * 64), Digits.Labels.AsSpan(t * Batch, Batch), optimizer);
+        }
+
+        var uninterrupted = new DropoutDigitsNet(seed: 1);
+        TrainDropout(uninterrupted, new Adam(1e-2f), 0, 6);
+
+        var first = new DropoutDigitsNet(seed: 1);
+        var firstOptimizer = new Adam(1e-2f);
+        TrainDropout(first, firstOptimizer, 0, 3);
+        string path = _folder.File("dropout.ckpt.safetensors");
+        Checkpoint.Save(path, first, firstOptimizer);
+
+        // Another seed: without the saved generator state its masks would differ.
+        var resumed = new DropoutDigitsNet(seed: 2);
+        var resumedOptimizer = new Adam(1e-2f);
+        Checkpoint.Load(path, resumed, resumedOptimizer);
+        Assert.Equal(first.DropoutRandomState, resumed.DropoutRandomState);
+        TrainDropout(resumed, resumedOptimizer, 3, 6);
+
+        Assert.Equal(Bits(uninterrupted.Parameters), Bits(resumed.Parameters));
+    }
+
+    [Fact]
     public void Optimizer_state_is_stored_as_tensors_and_metadata()
     {
         var net = new BatchNormNet(seed: 3);
@@ -119,4 +147,16 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("Adam", error.Message);
         Assert.Equal(before, Bits(other.Parameters));
     }
+}
+
+/// <summary>A digits classifier with dropout, whose masks a checkpoint must carry on.</summary>
+[Network]
+[Input(64)]
+[Dense(32), ReLU]
+[Dropout(0.5f)]
+[Dense(10)]
+[CrossEntropyLoss]
+public sealed partial class DropoutDigitsNet
+{
+    public RngState DropoutRandomState => ((INetwork)this).DropoutRandom!.GetState();
 }
