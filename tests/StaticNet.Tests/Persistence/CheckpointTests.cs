@@ -15,7 +15,7 @@ public sealed class CheckpointTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private static IStatefulOptimizer Create(string optimizer) => optimizer switch
+    private static IStatefulOptimizer CreateOptimizer(string optimizer) => optimizer switch
     {
         "adam" => new Adam(1e-2f),
         "sgd-momentum" => new Sgd(0.05f, momentum: 0.9f),
@@ -23,7 +23,7 @@ public sealed class CheckpointTests : IDisposable
     };
 
     /// <summary>Step <paramref name="t"/> on batch t of the digits; the rate is halved before step 2, as a schedule would.</summary>
-    private static void Train(BatchNormNet net, IOptimizer optimizer, int from, int to)
+    private static void Train(ITrainableNetwork<int> net, IOptimizer optimizer, int from, int to)
     {
         for (int t = from; t < to; t++)
         {
@@ -32,56 +32,36 @@ public sealed class CheckpointTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A run interrupted by a checkpoint and resumed in a network of another seed equals the uninterrupted run: for
+    /// BatchNorm the running statistics, for dropout the state of the mask generator must come from the file.
+    /// </summary>
     [Theory]
-    [InlineData("adam")]
-    [InlineData("sgd-momentum")]
-    public void Resumed_training_equals_the_uninterrupted_run_bit_for_bit(string optimizer)
+    [InlineData("batchnorm", "adam")]
+    [InlineData("batchnorm", "sgd-momentum")]
+    [InlineData("dropout", "adam")]
+    public void Resumed_training_equals_the_uninterrupted_run_bit_for_bit(string network, string optimizer)
     {
-        var uninterrupted = new BatchNormNet(seed: 1);
-        Train(uninterrupted, Create(optimizer), 0, 6);
+        ITrainableNetwork<int> Create(int seed) => network == "dropout" ? new DropoutDigitsNet(seed) : new BatchNormNet(seed);
 
-        var first = new BatchNormNet(seed: 1);
-        IStatefulOptimizer firstOptimizer = Create(optimizer);
+        var uninterrupted = Create(seed: 1);
+        Train(uninterrupted, CreateOptimizer(optimizer), 0, 6);
+
+        var first = Create(seed: 1);
+        IStatefulOptimizer firstOptimizer = CreateOptimizer(optimizer);
         Train(first, firstOptimizer, 0, 3);
         string path = _folder.File("run.ckpt.safetensors");
         Checkpoint.Save(path, first, firstOptimizer);
 
-        var resumed = new BatchNormNet(seed: 2);
-        IStatefulOptimizer resumedOptimizer = Create(optimizer);
+        var resumed = Create(seed: 2);
+        IStatefulOptimizer resumedOptimizer = CreateOptimizer(optimizer);
         Checkpoint.Load(path, resumed, resumedOptimizer);
+        Assert.Equal(first.DropoutRandom?.GetState(), resumed.DropoutRandom?.GetState());
         Train(resumed, resumedOptimizer, 3, 6);
 
         Assert.Equal(Bits(uninterrupted.Parameters), Bits(resumed.Parameters));
         Assert.Equal(Bits(uninterrupted.Buffers), Bits(resumed.Buffers));
         Assert.Equal(new[] { path }, Directory.GetFiles(_folder.Path));
-    }
-
-    [Fact]
-    public void Resumed_dropout_training_draws_the_same_masks_bit_for_bit()
-    {
-        static void TrainDropout(DropoutDigitsNet net, IOptimizer optimizer, int from, int to)
-        {
-            for (int t = from; t < to; t++)
-                net.TrainStep(Digits.Features.AsSpan(t * Batch * 64, Batch * 64), Digits.Labels.AsSpan(t * Batch, Batch), optimizer);
-        }
-
-        var uninterrupted = new DropoutDigitsNet(seed: 1);
-        TrainDropout(uninterrupted, new Adam(1e-2f), 0, 6);
-
-        var first = new DropoutDigitsNet(seed: 1);
-        var firstOptimizer = new Adam(1e-2f);
-        TrainDropout(first, firstOptimizer, 0, 3);
-        string path = _folder.File("dropout.ckpt.safetensors");
-        Checkpoint.Save(path, first, firstOptimizer);
-
-        // Another seed: without the saved generator state its masks would differ.
-        var resumed = new DropoutDigitsNet(seed: 2);
-        var resumedOptimizer = new Adam(1e-2f);
-        Checkpoint.Load(path, resumed, resumedOptimizer);
-        Assert.Equal(first.DropoutRandomState, resumed.DropoutRandomState);
-        TrainDropout(resumed, resumedOptimizer, 3, 6);
-
-        Assert.Equal(Bits(uninterrupted.Parameters), Bits(resumed.Parameters));
     }
 
     [Fact]
@@ -156,7 +136,4 @@ public sealed class CheckpointTests : IDisposable
 [Dropout(0.5f)]
 [Dense(10)]
 [CrossEntropyLoss]
-public sealed partial class DropoutDigitsNet
-{
-    public RngState DropoutRandomState => ((INetwork)this).DropoutRandom!.GetState();
-}
+public sealed partial class DropoutDigitsNet;
