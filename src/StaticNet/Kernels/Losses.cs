@@ -22,14 +22,24 @@ public static class Losses
         bool withGradient = !dLogits.IsEmpty;
         if (withGradient) Guard.Length(dLogits.Length, batch * classes, nameof(dLogits));
         float invBatch = 1f / batch;
-        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && classes <= Vector512<float>.Count && classes > 1)
+        // Blocks of one vector's width of samples, transposed so that each class is one vector over the samples: one
+        // exp per class per block instead of per sample and class.
+        if (classes > 1 && classes <= BlockedMaxClasses)
         {
-            // Blocks of 16 samples transposed so that each class is one vector over samples.
             double blockTotal = 0;
-            for (int s0 = 0; s0 < batch; s0 += 16)
-                blockTotal += CrossEntropyBlock16(logits, targets, dLogits, s0, Math.Min(16, batch - s0), batch, classes, invBatch);
+            if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && classes <= 16)
+            {
+                for (int s0 = 0; s0 < batch; s0 += 16)
+                    blockTotal += CrossEntropyBlock16(logits, targets, dLogits, s0, Math.Min(16, batch - s0), batch, classes, invBatch);
+                return (float)(blockTotal / batch);
+            }
+            if (Vector512.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd512, Vector512<float>>(logits, targets, dLogits, batch, classes, invBatch);
+            else if (Vector256.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd256, Vector256<float>>(logits, targets, dLogits, batch, classes, invBatch);
+            else if (Vector128.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd128, Vector128<float>>(logits, targets, dLogits, batch, classes, invBatch);
+            else goto scalar;
             return (float)(blockTotal / batch);
         }
+    scalar:
         double total = 0;
         for (int s = 0; s < batch; s++)
         {
@@ -50,6 +60,9 @@ public static class Losses
         }
         return (float)(total / batch);
     }
+
+    /// <summary>Classes up to which <see cref="CrossEntropy"/> runs in blocks (a block's logits, classes × width floats, sit on the stack).</summary>
+    private const int BlockedMaxClasses = 64;
 
     /// <summary>
     /// Samples s0..s0+count−1 (count ≤ 16) of <see cref="CrossEntropy"/> (AVX-512, 2 ≤ classes ≤ 16): the logits
@@ -76,17 +89,7 @@ public static class Losses
         }
         else source = ref zr;
         Dense.Transpose16(ref source, classes, 16, ref zt, 16);
-        Vector512<float> max = Vector512.LoadUnsafe(ref zt);
-        for (int c = 1; c < classes; c++) max = Vector512.Max(max, Vector512.LoadUnsafe(ref zt, (nuint)(c * 16)));
-        // e = exp(z − max) per class, kept in place of z for the gradient.
-        Vector512<float> sum = Vector512<float>.Zero;
-        for (int c = 0; c < classes; c++)
-        {
-            Vector512<float> e = ExpNonPositive(Vector512.LoadUnsafe(ref zt, (nuint)(c * 16)) - max);
-            e.StoreUnsafe(ref zt, (nuint)(c * 16));
-            sum += e;
-        }
-        Vector512<float> logSumExp = max + Vector512.Log(sum);
+        Vector512<float> logSumExp = SoftmaxColumns<Simd512, Vector512<float>>(ref zt, classes, out Vector512<float> sum);
 
         Span<float> lse = block.Slice(512, 16); // the padded copy is not read again
         logSumExp.StoreUnsafe(ref MemoryMarshal.GetReference(lse));
@@ -101,9 +104,7 @@ public static class Losses
         // softmax / N = e · (1/N) / sum per class vector, back to one row per sample, then stored row by row: a row's
         // 16-float store spills into the next row, which is stored after it; only where that would pass the end of
         // dLogits are the row's classes copied one by one.
-        Vector512<float> scale = Vector512.Create(invBatch) / sum;
-        for (int c = 0; c < classes; c++)
-            (Vector512.LoadUnsafe(ref zt, (nuint)(c * 16)) * scale).StoreUnsafe(ref zt, (nuint)(c * 16));
+        ScaleColumns<Simd512, Vector512<float>>(ref zt, classes, Vector512.Create(invBatch) / sum);
         Dense.Transpose16(ref zt, 16, classes, ref rows, 16);
         ref float gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dLogits), s0 * classes);
         int end = (batch - s0) * classes;
@@ -118,28 +119,103 @@ public static class Losses
     }
 
     /// <summary>
-    /// eˣ for x ≤ 0 (as z − max is), to about 1 ulp: Cephes' expf (x = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-7 polynomial
-    /// in r, then scaled by 2ⁿ with vscalefps); NaN stays NaN. Below x = −80 the result is 0 instead of a value under
-    /// 2e-35: next to the largest term of a softmax sum (1) that is 2⁻¹¹⁵ of it, invisible in float, and it keeps
-    /// subnormal numbers, which cost the CPU a microcode assist per operation, out of the sum and the gradient.
-    /// Several times faster than <see cref="Vector512.Exp(Vector512{float})"/>, which works in double.
+    /// <see cref="CrossEntropy"/> in blocks of <c>TSimd.Width</c> samples (2 ≤ classes ≤ <see cref="BlockedMaxClasses"/>),
+    /// transposed element by element; returns the summed loss.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double CrossEntropyBlocks<TSimd, TVec>(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits,
+        int batch, int classes, float invBatch)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width;
+        Span<float> block = stackalloc float[(classes + 1) * width];
+        ref float zt = ref MemoryMarshal.GetReference(block); // zt[c·width + s] = z[s0 + s, c]
+        ref float lse = ref Unsafe.Add(ref zt, classes * width);
+        ref float z = ref MemoryMarshal.GetReference(logits);
+        ref float g = ref MemoryMarshal.GetReference(dLogits);
+        double total = 0;
+        for (int s0 = 0; s0 < batch; s0 += width)
+        {
+            int count = Math.Min(width, batch - s0);
+            if (count < width) block.Clear(); // lanes past count: zeros, computed and unused
+            for (int s = 0; s < count; s++)
+                for (int c = 0; c < classes; c++)
+                    Unsafe.Add(ref zt, c * width + s) = Unsafe.Add(ref z, (s0 + s) * classes + c);
+            TVec logSumExp = SoftmaxColumns<TSimd, TVec>(ref zt, classes, out TVec sum);
+            TSimd.Store(logSumExp, ref lse, 0);
+            for (int s = 0; s < count; s++)
+            {
+                int t = CheckTarget(targets, s0 + s, classes);
+                total += Unsafe.Add(ref lse, s) - Unsafe.Add(ref z, (s0 + s) * classes + t);
+            }
+            if (dLogits.IsEmpty) continue;
+            ScaleColumns<TSimd, TVec>(ref zt, classes, TSimd.Divide(TSimd.Broadcast(invBatch), sum));
+            for (int s = 0; s < count; s++)
+            {
+                for (int c = 0; c < classes; c++)
+                    Unsafe.Add(ref g, (s0 + s) * classes + c) = Unsafe.Add(ref zt, c * width + s);
+                Unsafe.Add(ref g, (s0 + s) * classes + targets[s0 + s]) -= invBatch;
+            }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Over class vectors zt[c·width..] of a block of samples: returns log Σ exp(z) per lane, and leaves
+    /// e = exp(z − max) in place of z with <paramref name="sum"/> = Σ e, for the gradient.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static Vector512<float> ExpNonPositive(Vector512<float> x)
+    private static TVec SoftmaxColumns<TSimd, TVec>(ref float zt, int classes, out TVec sum)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        Vector512<float> negligible = Vector512.LessThan(x, Vector512.Create(-80f));
-        x = Vector512.Max(x, Vector512.Create(-80f));
-        Vector512<float> n = Vector512.Round(x * Vector512.Create(1.44269504088896341f));
-        Vector512<float> r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-0.693359375f), x);
-        r = Vector512.FusedMultiplyAdd(n, Vector512.Create(2.12194440e-4f), r);
-        Vector512<float> p = Vector512.Create(1.9875691500e-4f);
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.3981999507e-3f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(8.3334519073e-3f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(4.1665795894e-2f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.6666665459e-1f));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(5.0000001201e-1f));
-        p = Vector512.FusedMultiplyAdd(p, r * r, r + Vector512<float>.One);
-        return Vector512.AndNot(Avx512F.Scale(p, n), negligible);
+        nint width = TSimd.Width;
+        TVec max = TSimd.Load(ref zt, 0);
+        for (int c = 1; c < classes; c++) max = TSimd.Max(max, TSimd.Load(ref zt, c * width));
+        sum = TSimd.Zero;
+        for (int c = 0; c < classes; c++)
+        {
+            TVec e = ExpNonPositive<TSimd, TVec>(TSimd.Subtract(TSimd.Load(ref zt, c * width), max));
+            TSimd.Store(e, ref zt, c * width);
+            sum = TSimd.Add(sum, e);
+        }
+        return TSimd.Add(max, TSimd.Log(sum));
+    }
+
+    /// <summary>Multiplies every class vector of a block by <paramref name="scale"/> (1/N over the sum: softmax / N).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void ScaleColumns<TSimd, TVec>(ref float zt, int classes, TVec scale)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        nint width = TSimd.Width;
+        for (int c = 0; c < classes; c++) TSimd.Store(TSimd.Multiply(TSimd.Load(ref zt, c * width), scale), ref zt, c * width);
+    }
+
+    /// <summary>
+    /// eˣ for x ≤ 0 (as z − max is), to about 1 ulp: Cephes' expf (x = n·ln 2 + r, |r| ≤ ln 2 / 2, a degree-7 polynomial
+    /// in r, times 2ⁿ); NaN stays NaN. Below x = −80 the result is 0 instead of a value under 2e-35: next to the
+    /// largest term of a softmax sum (1) that is 2⁻¹¹⁵ of it, invisible in float, and it keeps subnormal numbers, which
+    /// cost the CPU a microcode assist per operation, out of the sum and the gradient. Several times faster than the
+    /// runtime's vector exp, which works in double.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static TVec ExpNonPositive<TSimd, TVec>(TVec x)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        TVec limit = TSimd.Broadcast(-80f);
+        TVec negligible = TSimd.LessThan(x, limit);
+        x = TSimd.Max(x, limit);
+        TVec n = TSimd.Round(TSimd.Multiply(x, TSimd.Broadcast(1.44269504088896341f)));
+        TVec r = TSimd.MulAdd(n, TSimd.Broadcast(-0.693359375f), x);
+        r = TSimd.MulAdd(n, TSimd.Broadcast(2.12194440e-4f), r);
+        TVec p = TSimd.Broadcast(1.9875691500e-4f);
+        p = TSimd.MulAdd(p, r, TSimd.Broadcast(1.3981999507e-3f));
+        p = TSimd.MulAdd(p, r, TSimd.Broadcast(8.3334519073e-3f));
+        p = TSimd.MulAdd(p, r, TSimd.Broadcast(4.1665795894e-2f));
+        p = TSimd.MulAdd(p, r, TSimd.Broadcast(1.6666665459e-1f));
+        p = TSimd.MulAdd(p, r, TSimd.Broadcast(5.0000001201e-1f));
+        p = TSimd.MulAdd(p, TSimd.Multiply(r, r), TSimd.Add(r, TSimd.Broadcast(1f)));
+        return TSimd.ConditionalSelect(negligible, TSimd.Zero, TSimd.Multiply(p, TSimd.PowerOfTwo(n)));
     }
 
     /// <summary>targets[s], checked to be a class index in [0, classes).</summary>

@@ -1,5 +1,4 @@
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 using StaticNet.Kernels;
 using Xunit;
 using static StaticNet.Tests.Kernels.KernelCheck;
@@ -15,9 +14,12 @@ public class LossKernelTests
     [InlineData(16, 16)]
     [InlineData(40, 3)]
     [InlineData(33, 2)]
+    [InlineData(21, 40)]
+    [InlineData(5, 70)]
     public void CrossEntropyOverBlocksAndTailMatchesDouble(int batch, int classes)
     {
-        // Blocks of 16 samples (AVX-512) and the remaining samples one by one, against the formula in double.
+        // Blocks of 16 transposed samples (AVX-512, up to 16 classes), blocks of one vector's width (up to 64 classes,
+        // any width) and one sample at a time (more classes), each with a partial last block, against the formula in double.
         var rng = new Rng(batch * 100 + classes);
         var z = new float[batch * classes];
         for (int i = 0; i < z.Length; i++) z[i] = rng.NextUniform(-30f, 30f);
@@ -50,20 +52,35 @@ public class LossKernelTests
     [Fact]
     public void FastExpIsWithinTwoUlpOnNonPositiveInputsAndZeroBelowMinus80()
     {
-        if (!Avx512F.IsSupported) return; // the AVX-512 cross-entropy block's exp
-        for (int k = 0; k <= 900_000; k += 16)
+        // Every width the machine accelerates (the cross-entropy blocks use the widest).
+        if (Vector512.IsHardwareAccelerated) CheckFastExp<Simd512, Vector512<float>>();
+        if (Vector256.IsHardwareAccelerated) CheckFastExp<Simd256, Vector256<float>>();
+        if (Vector128.IsHardwareAccelerated) CheckFastExp<Simd128, Vector128<float>>();
+    }
+
+    private static void CheckFastExp<TSimd, TVec>() where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width;
+        var lanes = new float[width];
+        float[] Exp(Func<int, float> x)
         {
-            var x = Vector512.Create(-k / 10_000f) - Vector512<float>.Indices * 1e-4f;
-            var e = Losses.ExpNonPositive(x);
-            for (int j = 0; j < 16; j++)
+            for (int j = 0; j < width; j++) lanes[j] = x(j);
+            TSimd.Store(Losses.ExpNonPositive<TSimd, TVec>(TSimd.Load(ref lanes[0], 0)), ref lanes[0], 0);
+            return lanes;
+        }
+        for (int k = 0; k <= 900_000; k += width)
+        {
+            float[] e = Exp(j => -(k + j) / 10_000f);
+            for (int j = 0; j < width; j++)
             {
-                float xi = x.GetElement(j);
-                double expected = xi < -80f ? 0 : Math.Exp(xi); // flushed below −80 (see ExpNonPositive)
-                Near(expected, e.GetElement(j), 2.5e-7, 0, $"exp({xi})");
+                float xj = -(k + j) / 10_000f;
+                double expected = xj < -80f ? 0 : Math.Exp(xj); // flushed below −80 (see ExpNonPositive)
+                Near(expected, e[j], 2.5e-7, 0, $"exp({xj}) at width {width}");
             }
         }
-        Assert.Equal(1f, Losses.ExpNonPositive(Vector512<float>.Zero).GetElement(0));
-        Assert.True(float.IsNaN(Losses.ExpNonPositive(Vector512.Create(float.NaN)).GetElement(0)));
+        Assert.Equal(1f, Exp(_ => 0f)[0]);
+        Assert.True(float.IsNaN(Exp(_ => float.NaN)[0]), $"exp(NaN) at width {width}");
+        Assert.Equal(0f, Exp(_ => float.NegativeInfinity)[0]);
     }
 
     [Fact]
