@@ -37,6 +37,14 @@ internal static class InferenceEmitter
         w.Open("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
         w.Line($"int batch = {k}Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
         w.Line($"{k}Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
+        if (2 * plan.MaxWidth <= MaxStackFloats)
+        {
+            w.Open("if (batch == 1)");
+            w.Line("// One sample (Predict too): constant-size scratch on the stack, no tiles.");
+            w.Line("ForwardTile(inputs, outputs, stackalloc float[2 * MaxWidth], 1);");
+            w.Line("return;");
+            w.Close();
+        }
         w.Line("int tile = global::System.Math.Min(batch, TileSize);");
         w.Line("int length = 2 * tile * MaxWidth;");
         w.Line("// A few samples' scratch lives on the stack; a larger tile's is rented (pooled, so still no garbage).");

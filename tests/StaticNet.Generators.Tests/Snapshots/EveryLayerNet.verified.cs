@@ -125,6 +125,12 @@ namespace Samples
         {
             int batch = global::StaticNet.Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
             global::StaticNet.Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));
+            if (batch == 1)
+            {
+                // One sample (Predict too): constant-size scratch on the stack, no tiles.
+                ForwardTile(inputs, outputs, stackalloc float[2 * MaxWidth], 1);
+                return;
+            }
             int tile = global::System.Math.Min(batch, TileSize);
             int length = 2 * tile * MaxWidth;
             // A few samples' scratch lives on the stack; a larger tile's is rented (pooled, so still no garbage).
