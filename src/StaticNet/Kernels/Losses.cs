@@ -24,22 +24,20 @@ public static class Losses
         float invBatch = 1f / batch;
         // Blocks of one vector's width of samples, transposed so that each class is one vector over the samples: one
         // exp per class per block instead of per sample and class.
-        if (classes > 1 && classes <= BlockedMaxClasses)
+        // (Vector128 is accelerated wherever a wider vector is.)
+        if (classes > 1 && classes <= BlockedMaxClasses && Vector128.IsHardwareAccelerated)
         {
             double blockTotal = 0;
             if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && classes <= 16)
             {
                 for (int s0 = 0; s0 < batch; s0 += 16)
                     blockTotal += CrossEntropyBlock16(logits, targets, dLogits, s0, Math.Min(16, batch - s0), batch, classes, invBatch);
-                return (float)(blockTotal / batch);
             }
-            if (Vector512.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd512, Vector512<float>>(logits, targets, dLogits, batch, classes, invBatch);
+            else if (Vector512.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd512, Vector512<float>>(logits, targets, dLogits, batch, classes, invBatch);
             else if (Vector256.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd256, Vector256<float>>(logits, targets, dLogits, batch, classes, invBatch);
-            else if (Vector128.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd128, Vector128<float>>(logits, targets, dLogits, batch, classes, invBatch);
-            else goto scalar;
+            else blockTotal = CrossEntropyBlocks<Simd128, Vector128<float>>(logits, targets, dLogits, batch, classes, invBatch);
             return (float)(blockTotal / batch);
         }
-    scalar:
         double total = 0;
         for (int s = 0; s < batch; s++)
         {
