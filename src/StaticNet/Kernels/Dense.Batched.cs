@@ -20,7 +20,7 @@ public static partial class Dense
     /// <summary>Samples per register block of the batched forward.</summary>
     private const int BlockRows = 8;
 
-    /// <summary>Scratch floats (transposed weights and bias) above which the forward rents from <see cref="ArrayPool{T}"/> instead of the stack.</summary>
+    /// <summary>Scratch floats above which a kernel rents from <see cref="ArrayPool{T}"/> (the batched forward) or skips the scratch (the chunked weight gradient) instead of using the stack.</summary>
     private const int MaxStackScratch = 16384;
 
     [SkipLocalsInit]

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
@@ -268,8 +267,8 @@ public static partial class Dense
     /// </summary>
     /// <remarks>
     /// Register blocks of 4 rows × up to 4 vectors or 8 rows × up to 2 (16 accumulators): per k, 4 broadcasts and 4 loads
-    /// (or 8 and 2) feed 16 FMAs. A
-    /// column tail is one more vector ending at n, overlapping the previous one (recomputing equal values).
+    /// (or 8 and 2) feed 16 FMAs. A column tail is one more vector ending at n, overlapping the previous one
+    /// (recomputing equal values).
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BroadcastGemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
