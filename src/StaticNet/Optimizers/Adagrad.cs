@@ -74,7 +74,7 @@ public sealed class Adagrad : IStatefulOptimizer
         {
             T param = T.Load(ref p, i), grad = T.Load(ref g, i);
             if (WeightDecay != 0f) grad += T.Create(WeightDecay) * param;
-            T total = T.Load(ref sum, i) + grad * grad;
+            T total = T.FlushSubnormal(T.Load(ref sum, i) + grad * grad); // state flushed where subnormal (see Elementwise)
             T.Store(total, ref sum, i);
             T.Store(param - T.Create(Clr) * grad / (T.Sqrt(total) + T.Create(Epsilon)), ref p, i);
         }

@@ -42,8 +42,9 @@ internal readonly record struct AdamKernel(
         T param = T.Load(ref p, i), grad = T.Load(ref g, i);
         if (DecoupledFactor != 1f) param *= T.Create(DecoupledFactor);
         if (CoupledDecay != 0f) grad += T.Create(CoupledDecay) * param;
-        T expAvg = T.Load(ref m, i) * T.Create(Beta1) + T.Create(OneMinusBeta1) * grad;
-        T expAvgSq = T.Load(ref v, i) * T.Create(Beta2) + T.Create(OneMinusBeta2) * grad * grad;
+        // State flushed where subnormal (see Elementwise).
+        T expAvg = T.FlushSubnormal(T.Load(ref m, i) * T.Create(Beta1) + T.Create(OneMinusBeta1) * grad);
+        T expAvgSq = T.FlushSubnormal(T.Load(ref v, i) * T.Create(Beta2) + T.Create(OneMinusBeta2) * grad * grad);
         T.Store(expAvg, ref m, i);
         T.Store(expAvgSq, ref v, i);
         if (AmsGrad)

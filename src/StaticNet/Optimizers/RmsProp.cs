@@ -82,18 +82,19 @@ public sealed class RmsProp : IStatefulOptimizer
         {
             T param = T.Load(ref p, i), grad = T.Load(ref g, i);
             if (WeightDecay != 0f) grad += T.Create(WeightDecay) * param;
-            T sq = T.Load(ref squareAvg, i) * T.Create(Alpha) + T.Create(OneMinusAlpha) * grad * grad;
+            // State flushed where subnormal (see Elementwise).
+            T sq = T.FlushSubnormal(T.Load(ref squareAvg, i) * T.Create(Alpha) + T.Create(OneMinusAlpha) * grad * grad);
             T.Store(sq, ref squareAvg, i);
             if (Centered)
             {
-                T ga = T.Load(ref gradAvg, i) * T.Create(Alpha) + T.Create(OneMinusAlpha) * grad;
+                T ga = T.FlushSubnormal(T.Load(ref gradAvg, i) * T.Create(Alpha) + T.Create(OneMinusAlpha) * grad);
                 T.Store(ga, ref gradAvg, i);
                 sq -= ga * ga;
             }
             T avg = T.Sqrt(sq) + T.Create(Epsilon);
             if (Momentum > 0f)
             {
-                T buf = T.Load(ref momentumBuffer, i) * T.Create(Momentum) + grad / avg;
+                T buf = T.FlushSubnormal(T.Load(ref momentumBuffer, i) * T.Create(Momentum) + grad / avg);
                 T.Store(buf, ref momentumBuffer, i);
                 T.Store(param - T.Create(Lr) * buf, ref p, i);
             }

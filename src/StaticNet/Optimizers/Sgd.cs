@@ -78,7 +78,8 @@ public sealed class Sgd : IStatefulOptimizer
             if (WeightDecay != 0f) d += T.Create(WeightDecay) * param;
             if (Momentum != 0f)
             {
-                T buf = First ? d : T.Load(ref buffer, i) * T.Create(Momentum) + T.Create(OneMinusDampening) * d;
+                // State flushed where subnormal (see Elementwise).
+                T buf = T.FlushSubnormal(First ? d : T.Load(ref buffer, i) * T.Create(Momentum) + T.Create(OneMinusDampening) * d);
                 T.Store(buf, ref buffer, i);
                 d = Nesterov ? d + T.Create(Momentum) * buf : buf;
             }

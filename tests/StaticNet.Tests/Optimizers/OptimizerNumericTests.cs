@@ -152,6 +152,28 @@ public class OptimizerNumericTests
         Assert.Equal(1 - 0.1 * 3 / Math.Sqrt(10) - 0.05 * 3 / Math.Sqrt(19), p[0], 1e-6);
     }
 
+    /// <summary>
+    /// A gradient that turns to zero lets the state decay towards zero; in IEEE arithmetic it sticks at a few subnormal
+    /// steps (0.9 × 5·2⁻¹⁴⁹ rounds back to 5·2⁻¹⁴⁹), which costs a microcode assist per operation. The state must
+    /// reach exactly zero instead, or stay a normal number, on every vector width and in the scalar tail.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void StateDecayingUnderZeroGradientsNeverStaysSubnormal(string name)
+    {
+        const int length = 37;
+        var optimizer = OptimizerCases.All[name].Create();
+        var p = new float[length];
+        Array.Fill(p, 0.5f);
+        var g = new float[length];
+        Array.Fill(g, 1e-3f);
+        optimizer.Step(p, g);
+        Array.Clear(g);
+        for (int t = 0; t < 2000; t++) optimizer.Step(p, g);
+        foreach (var (buffer, values) in optimizer.GetState().Buffers)
+            Assert.All(values, v => Assert.True(v == 0f || Math.Abs(v) >= 1.17549435E-38f, $"{name} {buffer}: subnormal {v:E}"));
+    }
+
     [Fact]
     public void LearningRateChangesTakeEffectOnTheNextStep()
     {
