@@ -72,9 +72,8 @@ public class DigitsBenchmarks
 
     /// <summary>
     /// One step of real training: 56 consecutive 32-sample Adam steps over the digits, each invocation starting again from
-    /// the initial parameters (the Adam moments carry on). Repeating one batch millions of times instead drives its loss
-    /// to zero, and the subnormal gradients and moments that follow make every step several times slower than in any
-    /// real run; that would measure the CPU's subnormal assists, not StaticNet.
+    /// the initial parameters (the Adam moments carry on). Repeating one batch millions of times would instead measure a
+    /// network driven to zero loss, a regime no real run is in.
     /// </summary>
     [Benchmark(Description = "StaticNet Adam TrainStep, 32 samples", OperationsPerInvoke = Steps)]
     public float TrainStep32() => TrainSteps32();
