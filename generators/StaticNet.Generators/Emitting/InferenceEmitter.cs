@@ -23,8 +23,8 @@ internal static class InferenceEmitter
         int tile = System.Math.Max(1, System.Math.Min(1024, MaxTileFloats / (2 * plan.MaxWidth)));
         string k = NetworkEmitter.Kernels;
 
-        w.Line("// Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the AVX-512");
-        w.Line("// dense kernel transposes its weights once per call) serves many samples.");
+        w.Line("// Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense");
+        w.Line("// kernel transposes its weights once per call) serves many samples.");
         w.Line($"private const int TileSize = {tile};");
         w.Line();
         w.Line("/// <summary>");

@@ -112,8 +112,8 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;
         global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;
 
-        // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the AVX-512
-        // dense kernel transposes its weights once per call) serves many samples.
+        // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense
+        // kernel transposes its weights once per call) serves many samples.
         private const int TileSize = 1024;
 
         /// <summary>
