@@ -15,7 +15,7 @@ namespace StaticNet.Kernels;
 /// kernel allocates. Spans may be longer than needed (scratch buffers); shorter ones throw.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Normalization
+public static partial class Normalization
 {
     /// <summary>Features per block of stack accumulators (BatchNorm) — 64 doubles are 512 bytes.</summary>
     private const int Block = 64;
@@ -50,39 +50,23 @@ public static class Normalization
             Span<double> s1 = sum[..w], s2 = squares[..w];
             s1.Clear();
             s2.Clear();
-            for (int s = 0; s < batch; s++)
+            AddColumns(x, batch, features, f0, default, s1);
+            for (int j = 0; j < w; j++)
             {
-                ReadOnlySpan<float> row = x.Slice(s * features + f0, w);
-                for (int j = 0; j < w; j++) s1[j] += row[j];
+                s1[j] /= n;
+                mean[j] = (float)s1[j];
             }
-            for (int j = 0; j < w; j++) s1[j] /= n;
             // Two passes (mean, then squared deviations) rather than Σx² − μ²: no cancellation when |μ| ≫ σ.
-            for (int s = 0; s < batch; s++)
-            {
-                ReadOnlySpan<float> row = x.Slice(s * features + f0, w);
-                for (int j = 0; j < w; j++)
-                {
-                    double d = row[j] - s1[j];
-                    s2[j] += d * d;
-                }
-            }
+            AddColumns(x, batch, features, f0, mean[..w], s2);
             for (int j = 0; j < w; j++)
             {
                 int f = f0 + j;
                 double variance = s2[j] / n;
                 invStd[f] = (float)(1.0 / Math.Sqrt(variance + epsilon));
-                mean[j] = (float)s1[j];
                 runningMean[f] = (float)((1.0 - momentum) * runningMean[f] + (double)momentum * s1[j]);
                 runningVar[f] = (float)((1.0 - momentum) * runningVar[f] + (double)momentum * variance * unbiased);
             }
-            ReadOnlySpan<float> mu = mean[..w], inv = invStd.Slice(f0, w), g = gamma.Slice(f0, w), b = beta.Slice(f0, w);
-            for (int s = 0; s < batch; s++)
-            {
-                Span<float> xh = xHat.Slice(s * features + f0, w);
-                TensorPrimitives.Subtract(x.Slice(s * features + f0, w), mu, xh);
-                TensorPrimitives.Multiply(xh, inv, xh);
-                TensorPrimitives.MultiplyAdd(xh, g, b, y.Slice(s * features + f0, w));
-            }
+            NormalizeColumns(x, xHat, y, batch, features, f0, mean[..w], invStd.Slice(f0, w), gamma.Slice(f0, w), beta.Slice(f0, w));
         }
     }
 
@@ -109,9 +93,7 @@ public static class Normalization
                 scale[j] = (float)alpha;
                 shift[j] = (float)(beta[f] - runningMean[f] * alpha);
             }
-            ReadOnlySpan<float> a = scale[..w], c = shift[..w];
-            for (int s = 0; s < batch; s++)
-                TensorPrimitives.MultiplyAdd(x.Slice(s * features + f0, w), a, c, y.Slice(s * features + f0, w));
+            ScaleShiftColumns(x, y, batch, features, f0, scale[..w], shift[..w]);
         }
     }
 
@@ -146,14 +128,7 @@ public static class Normalization
                 minusMeanDyXHat[j] = (float)(-sdx[j] / batch);
                 scale[j] = (float)((double)gamma[f] * invStd[f]);
             }
-            ReadOnlySpan<float> m = meanDy[..w], k = minusMeanDyXHat[..w], c = scale[..w];
-            for (int s = 0; s < batch; s++)
-            {
-                Span<float> g = dy.Slice(s * features + f0, w);
-                TensorPrimitives.Subtract(g, m, g);
-                TensorPrimitives.MultiplyAdd(xHat.Slice(s * features + f0, w), k, g, g);
-                TensorPrimitives.Multiply(g, c, g);
-            }
+            BackwardColumns(dy, xHat, batch, features, f0, meanDy[..w], minusMeanDyXHat[..w], scale[..w]);
         }
     }
 
@@ -257,24 +232,5 @@ public static class Normalization
     {
         if (a < features || b < features || c < features || d < features || e < features)
             throw new ArgumentException($"Per-feature spans (γ, β, statistics, gradients) too short for {features} features: {a}, {b}, {c}, {d}, {e}.");
-    }
-
-    /// <summary>Σₛ dy and Σₛ dy·x̂ over the batch for the features [f0, f0 + sd.Length), in double.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void ColumnSums(ReadOnlySpan<float> dy, ReadOnlySpan<float> xHat, int batch, int features, int f0,
-        Span<double> sd, Span<double> sdx)
-    {
-        int w = sd.Length;
-        sd.Clear();
-        sdx.Clear();
-        for (int s = 0; s < batch; s++)
-        {
-            ReadOnlySpan<float> g = dy.Slice(s * features + f0, w), xh = xHat.Slice(s * features + f0, w);
-            for (int j = 0; j < w; j++)
-            {
-                sd[j] += g[j];
-                sdx[j] += (double)g[j] * xh[j];
-            }
-        }
     }
 }

@@ -50,6 +50,8 @@ public class NormalizationKernelTests
     [Theory]
     [InlineData(5, 70)] // more features than one stack block (64): exercises the block loop
     [InlineData(3, 7)]
+    [InlineData(37, 33)] // several partial sums of 8 rows, the last short; whole vectors and a scalar tail
+    [InlineData(20, 16)]
     public void BatchNormTrainAndEvalMatchDoubleReference(int batch, int features)
     {
         float[] x = Uniform(1, batch * features, -3f, 5f);
@@ -95,10 +97,11 @@ public class NormalizationKernelTests
         Assert.Equal(yEval, inPlace);
     }
 
-    [Fact]
-    public void BatchNormBackwardMatchesFiniteDifferences()
+    [Theory]
+    [InlineData(3, 7)]
+    [InlineData(10, 19)] // a whole vector of every width plus a scalar tail, and a short last partial sum of rows
+    public void BatchNormBackwardMatchesFiniteDifferences(int batch, int features)
     {
-        const int batch = 3, features = 7;
         const float h = 1e-2f;
         int n = batch * features;
         float[] x = Uniform(11, n, -2f, 2f);
@@ -151,6 +154,8 @@ public class NormalizationKernelTests
     [Theory]
     [InlineData(4, 70)]
     [InlineData(3, 7)]
+    [InlineData(11, 33)]
+    [InlineData(2, 16)]
     public void LayerNormMatchesDoubleReferenceWithAndWithoutSaving(int batch, int features)
     {
         float[] x = Uniform(21, batch * features, -4f, 6f);
@@ -181,10 +186,11 @@ public class NormalizationKernelTests
         Assert.Equal(y, inPlace);
     }
 
-    [Fact]
-    public void LayerNormBackwardMatchesFiniteDifferences()
+    [Theory]
+    [InlineData(3, 7)]
+    [InlineData(10, 19)] // a whole vector of every width plus a scalar tail
+    public void LayerNormBackwardMatchesFiniteDifferences(int batch, int features)
     {
-        const int batch = 3, features = 7;
         const float h = 1e-2f;
         int n = batch * features;
         float[] x = Uniform(31, n, -2f, 2f);
