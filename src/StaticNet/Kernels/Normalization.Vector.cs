@@ -252,4 +252,154 @@ public static partial class Normalization
         }
         return j;
     }
+
+    /// <summary>
+    /// LayerNorm's rows with the widest accelerated vector that fits a row; returns false (nothing done) when none does,
+    /// and the caller runs the scalar form. See <see cref="LayerNorm"/> for the arguments.
+    /// </summary>
+    private static bool LayerNormRows(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> xHat, Span<float> invStd, int batch, int features, float epsilon)
+    {
+        if (Vector512.IsHardwareAccelerated && features >= Vector512<float>.Count)
+            LayerNormRows<Simd512, Vector512<float>>(x, y, gamma, beta, xHat, invStd, batch, features, epsilon);
+        else if (Vector256.IsHardwareAccelerated && features >= Vector256<float>.Count)
+            LayerNormRows<Simd256, Vector256<float>>(x, y, gamma, beta, xHat, invStd, batch, features, epsilon);
+        else if (Vector128.IsHardwareAccelerated && features >= Vector128<float>.Count)
+            LayerNormRows<Simd128, Vector128<float>>(x, y, gamma, beta, xHat, invStd, batch, features, epsilon);
+        else
+            return false;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LayerNormRows<TSimd, TVec>(ReadOnlySpan<float> x, Span<float> y, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        Span<float> xHat, Span<float> invStd, int batch, int features, float epsilon)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width;
+        bool saveXHat = !xHat.IsEmpty;
+        ref float gr = ref MemoryMarshal.GetReference(gamma);
+        ref float br = ref MemoryMarshal.GetReference(beta);
+        for (int s = 0; s < batch; s++)
+        {
+            ref float row = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), s * features);
+            ref float yRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(y), s * features);
+            ref float hRow = ref saveXHat ? ref Unsafe.Add(ref MemoryMarshal.GetReference(xHat), s * features) : ref yRow;
+            double mean = RowSum<TSimd, TVec>(ref row, features, 0f, squares: false) / features;
+            float mu = (float)mean;
+            // Two passes, as BatchNorm: no cancellation when |μ| ≫ σ.
+            double variance = RowSum<TSimd, TVec>(ref row, features, mu, squares: true) / features;
+            float inv = (float)(1.0 / Math.Sqrt(variance + epsilon));
+            if (!invStd.IsEmpty) invStd[s] = inv;
+            TVec muV = TSimd.Broadcast(mu), invV = TSimd.Broadcast(inv);
+            int j = 0;
+            for (; j + width <= features; j += width)
+            {
+                TVec h = TSimd.Multiply(TSimd.Subtract(TSimd.Load(ref row, j), muV), invV);
+                if (saveXHat) TSimd.Store(h, ref hRow, j);
+                TSimd.Store(TSimd.MulAdd(h, TSimd.Load(ref gr, j), TSimd.Load(ref br, j)), ref yRow, j);
+            }
+            for (; j < features; j++)
+            {
+                float h = (Unsafe.Add(ref row, j) - mu) * inv;
+                if (saveXHat) Unsafe.Add(ref hRow, j) = h;
+                Unsafe.Add(ref yRow, j) = MathF.FusedMultiplyAdd(h, Unsafe.Add(ref gr, j), Unsafe.Add(ref br, j));
+            }
+        }
+    }
+
+    /// <summary>Σ row[j], or Σ (row[j] − shift)² when <paramref name="squares"/>, in double from float partial sums of 8 vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double RowSum<TSimd, TVec>(ref float row, int features, float shift, bool squares)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width, j = 0;
+        TVec shiftV = TSimd.Broadcast(shift);
+        double total = 0;
+        while (j + width <= features)
+        {
+            TVec partial = TSimd.Zero;
+            int end = Math.Min(features - width, j + 7 * width);
+            for (; j <= end; j += width)
+            {
+                TVec v = TSimd.Load(ref row, j);
+                if (squares)
+                {
+                    v = TSimd.Subtract(v, shiftV);
+                    v = TSimd.Multiply(v, v);
+                }
+                partial = TSimd.Add(partial, v);
+            }
+            total += TSimd.Sum(partial);
+        }
+        for (; j < features; j++)
+        {
+            double v = Unsafe.Add(ref row, j);
+            total += squares ? (v - shift) * (v - shift) : v;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// The input gradient of LayerNorm's rows (see <see cref="LayerNormBackward"/>) with the widest accelerated vector that
+    /// fits a row; returns false (nothing done) when none does.
+    /// </summary>
+    private static bool LayerNormBackwardRows(Span<float> dy, ReadOnlySpan<float> xHat, ReadOnlySpan<float> invStd, ReadOnlySpan<float> gamma,
+        int batch, int features)
+    {
+        if (Vector512.IsHardwareAccelerated && features >= Vector512<float>.Count)
+            LayerNormBackwardRows<Simd512, Vector512<float>>(dy, xHat, invStd, gamma, batch, features);
+        else if (Vector256.IsHardwareAccelerated && features >= Vector256<float>.Count)
+            LayerNormBackwardRows<Simd256, Vector256<float>>(dy, xHat, invStd, gamma, batch, features);
+        else if (Vector128.IsHardwareAccelerated && features >= Vector128<float>.Count)
+            LayerNormBackwardRows<Simd128, Vector128<float>>(dy, xHat, invStd, gamma, batch, features);
+        else
+            return false;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LayerNormBackwardRows<TSimd, TVec>(Span<float> dy, ReadOnlySpan<float> xHat, ReadOnlySpan<float> invStd,
+        ReadOnlySpan<float> gamma, int batch, int features)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width;
+        ref float gamr = ref MemoryMarshal.GetReference(gamma);
+        for (int s = 0; s < batch; s++)
+        {
+            ref float g = ref Unsafe.Add(ref MemoryMarshal.GetReference(dy), s * features);
+            ref float h = ref Unsafe.Add(ref MemoryMarshal.GetReference(xHat), s * features);
+            // g = γ·dy in place, with Σ g and Σ g·x̂ in double from float partial sums of 8 vectors.
+            double sg = 0, sgx = 0;
+            int j = 0;
+            while (j + width <= features)
+            {
+                TVec a = TSimd.Zero, b = TSimd.Zero;
+                int end = Math.Min(features - width, j + 7 * width);
+                for (; j <= end; j += width)
+                {
+                    TVec gv = TSimd.Multiply(TSimd.Load(ref g, j), TSimd.Load(ref gamr, j));
+                    TSimd.Store(gv, ref g, j);
+                    a = TSimd.Add(a, gv);
+                    b = TSimd.MulAdd(gv, TSimd.Load(ref h, j), b);
+                }
+                sg += TSimd.Sum(a);
+                sgx += TSimd.Sum(b);
+            }
+            for (; j < features; j++)
+            {
+                float gv = Unsafe.Add(ref g, j) * Unsafe.Add(ref gamr, j);
+                Unsafe.Add(ref g, j) = gv;
+                sg += gv;
+                sgx += (double)gv * Unsafe.Add(ref h, j);
+            }
+            // dx = (g − mean(g) + x̂·(−mean(g·x̂)))·invStd
+            float m = (float)(sg / features), k = (float)(-sgx / features), inv = invStd[s];
+            TVec mV = TSimd.Broadcast(m), kV = TSimd.Broadcast(k), invV = TSimd.Broadcast(inv);
+            for (j = 0; j + width <= features; j += width)
+                TSimd.Store(TSimd.Multiply(TSimd.MulAdd(TSimd.Load(ref h, j), kV, TSimd.Subtract(TSimd.Load(ref g, j), mV)), invV), ref g, j);
+            for (; j < features; j++)
+                Unsafe.Add(ref g, j) = MathF.FusedMultiplyAdd(Unsafe.Add(ref h, j), k, Unsafe.Add(ref g, j) - m) * inv;
+        }
+    }
 }

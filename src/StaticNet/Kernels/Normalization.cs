@@ -147,6 +147,7 @@ public static partial class Normalization
         CheckPerFeature(features, gamma.Length, beta.Length, features, features, features);
         if (saveInvStd && invStd.Length < batch)
             throw new ArgumentException($"Expected at least {batch} floats for the saved inverse deviations, got {invStd.Length}.", nameof(invStd));
+        if (LayerNormRows(x, y, gamma, beta, xHat, invStd, batch, features, epsilon)) return;
 
         for (int s = 0; s < batch; s++)
         {
@@ -199,6 +200,7 @@ public static partial class Normalization
             }
         }
 
+        if (LayerNormBackwardRows(dy, xHat, invStd, gamma, batch, features)) return;
         ReadOnlySpan<float> gam = gamma[..features];
         for (int s = 0; s < batch; s++)
         {
