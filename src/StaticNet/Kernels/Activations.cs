@@ -107,7 +107,19 @@ public static class Activations
     public static void GELU(ReadOnlySpan<float> x, Span<float> y)
     {
         CheckOutput(x.Length, y.Length);
-        for (int i = 0; i < x.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // Four lanes of double at a time (see IDoubleLanes), the tail one by one.
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float yr = ref MemoryMarshal.GetReference(y);
+            for (; i + 4 <= x.Length; i += 4)
+            {
+                var v = new Vector256Double(Widen(Vector128.LoadUnsafe(ref xr, (nuint)i)));
+                Narrow((v * NormalCdf(v)).Value).StoreUnsafe(ref yr, (nuint)i);
+            }
+        }
+        for (; i < x.Length; i++)
         {
             double v = x[i];
             y[i] = (float)(v * NormalCdf(v));
@@ -119,13 +131,32 @@ public static class Activations
     public static void GELUBackward(ReadOnlySpan<float> x, Span<float> dy)
     {
         CheckSaved(x.Length, dy.Length);
-        for (int i = 0; i < dy.Length; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref float xr = ref MemoryMarshal.GetReference(x);
+            ref float gr = ref MemoryMarshal.GetReference(dy);
+            for (; i + 4 <= dy.Length; i += 4)
+            {
+                var v = new Vector256Double(Widen(Vector128.LoadUnsafe(ref xr, (nuint)i)));
+                var g = new Vector256Double(Widen(Vector128.LoadUnsafe(ref gr, (nuint)i)));
+                Vector256Double pdf = Vector256Double.Exp(Vector256Double.Create(-0.5) * v * v) * Vector256Double.Create(InvSqrt2Pi);
+                Narrow((g * (NormalCdf(v) + v * pdf)).Value).StoreUnsafe(ref gr, (nuint)i);
+            }
+        }
+        for (; i < dy.Length; i++)
         {
             double v = x[i];
             double pdf = Math.Exp(-0.5 * v * v) * InvSqrt2Pi;
             dy[i] = (float)(dy[i] * (NormalCdf(v) + v * pdf));
         }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Widen(Vector128<float> v) => Vector256.Create(Vector128.WidenLower(v), Vector128.WidenUpper(v));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Narrow(Vector256<double> v) => Vector128.Narrow(v.GetLower(), v.GetUpper());
 
     /// <summary>SiLU (swish): y = x·σ(x), computed as x/(1 + e⁻ˣ) like PyTorch.</summary>
     public static void SiLU(ReadOnlySpan<float> x, Span<float> y) => SimdMap.Unary(x, y, default(SiLUOp));
@@ -201,7 +232,11 @@ public static class Activations
     private const double InvSqrtPi = 0.56418958354775628695;
 
     /// <summary>Φ(x), the standard normal CDF, as erfc(−x/√2)/2: no cancellation in the lower tail.</summary>
-    internal static double NormalCdf(double x) => 0.5 * Erfc(-x * InvSqrt2);
+    internal static double NormalCdf(double x) => NormalCdf(new ScalarDouble(x)).Value;
+
+    /// <summary>Φ(x) on every lane (see <see cref="IDoubleLanes{T}"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T NormalCdf<T>(T x) where T : struct, IDoubleLanes<T> => T.Create(0.5) * Erfc(-x * T.Create(InvSqrt2));
 
     /// <summary>
     /// The error function, from W. J. Cody's rational Chebyshev approximations ("Rational Chebyshev approximations for
@@ -211,59 +246,59 @@ public static class Activations
     internal static double Erf(double x)
     {
         double y = Math.Abs(x);
-        if (y <= 0.46875) return x * ErfOverX(y * y);
-        double result = (0.5 - ErfcPositive(y)) + 0.5;
+        if (y <= 0.46875) return x * ErfOverX(new ScalarDouble(y * y)).Value;
+        double result = (0.5 - ErfcPositive(new ScalarDouble(y)).Value) + 0.5;
         return x < 0 ? -result : result;
     }
 
     /// <summary>The complementary error function 1 − erf(x), accurate in relative terms for large x (0 beyond x ≈ 26.5).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double Erfc(double x)
+    internal static double Erfc(double x) => Erfc(new ScalarDouble(x)).Value;
+
+    /// <summary>erfc on every lane; the branches of the scalar form are selects.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T Erfc<T>(T x) where T : struct, IDoubleLanes<T>
     {
-        double y = Math.Abs(x);
-        if (y <= 0.46875) return 1.0 - x * ErfOverX(y * y);
-        double result = ErfcPositive(y);
-        return x < 0 ? 2.0 - result : result;
+        T y = T.Abs(x);
+        T small = T.Create(1.0) - x * ErfOverX(y * y);
+        T positive = ErfcPositive(y);
+        T large = T.SelectIfLessOrEqual(T.Create(0.0), x, positive, T.Create(2.0) - positive); // x ≥ 0: erfc(y); else 2 − erfc(y)
+        return T.SelectIfLessOrEqual(y, T.Create(0.46875), small, large);
     }
 
     /// <summary>erf(y)/y for y² = <paramref name="s"/> ≤ 0.46875².</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double ErfOverX(double s)
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T ErfOverX<T>(T s) where T : struct, IDoubleLanes<T>
     {
-        double num = 3.20937758913846947E03 + s * (3.77485237685302021E02 + s * (1.13864154151050156E02
-            + s * (3.16112374387056560E00 + s * 1.85777706184603153E-1)));
-        double den = 2.84423683343917062E03 + s * (1.28261652607737228E03 + s * (2.44024637934444173E02
-            + s * (2.36012909523441209E01 + s)));
+        T num = T.Create(3.20937758913846947E03) + s * (T.Create(3.77485237685302021E02) + s * (T.Create(1.13864154151050156E02)
+            + s * (T.Create(3.16112374387056560E00) + s * T.Create(1.85777706184603153E-1))));
+        T den = T.Create(2.84423683343917062E03) + s * (T.Create(1.28261652607737228E03) + s * (T.Create(2.44024637934444173E02)
+            + s * (T.Create(2.36012909523441209E01) + s)));
         return num / den;
     }
 
-    /// <summary>erfc(y) for y &gt; 0.46875 (NaN stays NaN).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double ErfcPositive(double y)
+    /// <summary>erfc(y) for y &gt; 0.46875 (NaN stays NaN; 0 from y ≈ 26.5, where it underflows double).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static T ErfcPositive<T>(T y) where T : struct, IDoubleLanes<T>
     {
-        double r;
-        if (y <= 4.0)
-        {
-            r = (1.23033935479799725E03 + y * (2.05107837782607147E03 + y * (1.71204761263407058E03 + y * (8.81952221241769090E02
-                    + y * (2.98635138197400131E02 + y * (6.61191906371416295E01 + y * (8.88314979438837594E00
-                    + y * (5.64188496988670089E-1 + y * 2.15311535474403846E-8))))))))
-              / (1.23033935480374942E03 + y * (3.43936767414372164E03 + y * (4.36261909014324716E03 + y * (3.29079923573345963E03
-                    + y * (1.62138957456669019E03 + y * (5.37181101862009858E02 + y * (1.17693950891312499E02
-                    + y * (1.57449261107098347E01 + y))))))));
-        }
-        else
-        {
-            if (y >= 26.543) return 0.0; // erfc underflows double
-            double z = 1.0 / (y * y);
-            r = z * (6.58749161529837803E-4 + z * (1.60837851487422766E-2 + z * (1.25781726111229246E-1
-                    + z * (3.60344899949804439E-1 + z * (3.05326634961232344E-1 + z * 1.63153871373020978E-2)))))
-              / (2.33520497626869185E-3 + z * (6.05183413124413191E-2 + z * (5.27905102951428412E-1
-                    + z * (1.87295284992346047E00 + z * (2.56852019228982242E00 + z)))));
-            r = (InvSqrtPi - r) / y;
-        }
+        // y ≤ 4
+        T middle = (T.Create(1.23033935479799725E03) + y * (T.Create(2.05107837782607147E03) + y * (T.Create(1.71204761263407058E03)
+                + y * (T.Create(8.81952221241769090E02) + y * (T.Create(2.98635138197400131E02) + y * (T.Create(6.61191906371416295E01)
+                + y * (T.Create(8.88314979438837594E00) + y * (T.Create(5.64188496988670089E-1) + y * T.Create(2.15311535474403846E-8)))))))))
+            / (T.Create(1.23033935480374942E03) + y * (T.Create(3.43936767414372164E03) + y * (T.Create(4.36261909014324716E03)
+                + y * (T.Create(3.29079923573345963E03) + y * (T.Create(1.62138957456669019E03) + y * (T.Create(5.37181101862009858E02)
+                + y * (T.Create(1.17693950891312499E02) + y * (T.Create(1.57449261107098347E01) + y))))))));
+        // y > 4
+        T z = T.Create(1.0) / (y * y);
+        T tail = z * (T.Create(6.58749161529837803E-4) + z * (T.Create(1.60837851487422766E-2) + z * (T.Create(1.25781726111229246E-1)
+                + z * (T.Create(3.60344899949804439E-1) + z * (T.Create(3.05326634961232344E-1) + z * T.Create(1.63153871373020978E-2))))))
+            / (T.Create(2.33520497626869185E-3) + z * (T.Create(6.05183413124413191E-2) + z * (T.Create(5.27905102951428412E-1)
+                + z * (T.Create(1.87295284992346047E00) + z * (T.Create(2.56852019228982242E00) + z)))));
+        T large = (T.Create(InvSqrtPi) - tail) / y;
+        T r = T.SelectIfLessOrEqual(y, T.Create(4.0), middle, large);
         // exp(−y²) split as exp(−h²)·exp(−(y − h)(y + h)) with h = y rounded down to 1/16, so y² loses no bits (Cody).
-        double h = Math.Truncate(y * 16.0) / 16.0;
-        return Math.Exp(-h * h) * Math.Exp(-(y - h) * (y + h)) * r;
+        T h = T.Truncate(y * T.Create(16.0)) / T.Create(16.0);
+        T result = T.Exp(-h * h) * T.Exp(-(y - h) * (y + h)) * r;
+        return T.SelectIfLessOrEqual(T.Create(26.543), y, T.Create(0.0), result); // erfc underflows double
     }
 
     // Below this |x|, tanh x = x·(1 − x²/3) to 2x⁴/15 < 2e-17 relative; above it, 1 − 2/(e²ˣ + 1) in double loses at most
