@@ -40,6 +40,25 @@ public sealed class Rng
     /// <summary>Uniform in [0, 1) with 24 random bits.</summary>
     public float NextSingle() => (NextUInt32() >> 8) * (1f / (1 << 24));
 
+    /// <summary>
+    /// Fills <paramref name="destination"/> with what as many <see cref="NextSingle"/> calls would return, in order, with
+    /// the generator's state in registers for the whole span (several times faster than one call per value).
+    /// </summary>
+    public void NextSingles(Span<float> destination)
+    {
+        uint s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
+        for (int i = 0; i < destination.Length; i++)
+        {
+            uint result = uint.RotateLeft(s1 * 5, 7) * 9;
+            uint t = s1 << 9;
+            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+            s2 ^= t;
+            s3 = uint.RotateLeft(s3, 11);
+            destination[i] = (result >> 8) * (1f / (1 << 24));
+        }
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
+    }
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (((ulong)NextUInt32() << 21) ^ (NextUInt32() >> 11)) * (1.0 / (1UL << 53));
 

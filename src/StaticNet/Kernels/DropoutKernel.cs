@@ -37,10 +37,21 @@ public static class DropoutKernel
         {
             // The scale in float as PyTorch applies it (p = 0.5 gives exactly 2).
             float scale = (float)(1.0 / (1.0 - p));
-            for (int i = 0; i < m.Length; i++)
-                m[i] = rng.NextSingle() >= p ? scale : 0f;
+            rng.NextSingles(m); // the uniforms first, then each becomes its mask value (vectorised, no branches)
+            SimdMap.Unary(m, m, new MaskOp(p, scale));
         }
         TensorPrimitives.Multiply(x, m, y);
+    }
+
+    /// <summary>u ↦ 0 where u &lt; p (dropped), else the scale (kept: u ≥ p).</summary>
+    private readonly struct MaskOp(float p, float scale) : IUnaryOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public TVec Invoke<TSimd, TVec>(TVec u) where TSimd : struct, ISimd<TVec> where TVec : struct =>
+            TSimd.ConditionalSelect(TSimd.LessThan(u, TSimd.Broadcast(p)), TSimd.Zero, TSimd.Broadcast(scale));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+        public float Invoke(float u) => u < p ? 0f : scale;
     }
 
     /// <summary>dy ← dy·mask, with the mask saved by <see cref="Forward"/>.</summary>

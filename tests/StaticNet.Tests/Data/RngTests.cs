@@ -20,6 +20,19 @@ public sealed class RngTests
     }
 
     [Fact]
+    public void NextSingles_returns_what_NextSingle_would_and_leaves_the_same_state()
+    {
+        var one = new Rng(11);
+        var many = new Rng(11);
+        var expected = new float[37];
+        for (int i = 0; i < expected.Length; i++) expected[i] = one.NextSingle();
+        var actual = new float[37];
+        many.NextSingles(actual);
+        Assert.Equal(expected, actual);
+        Assert.Equal(one.GetState(), many.GetState());
+    }
+
+    [Fact]
     public void An_all_zero_state_is_rejected_and_changes_nothing()
     {
         var rng = new Rng(3);
