@@ -27,13 +27,17 @@ public sealed class Rng
     }
 
     /// <summary>The next 32 random bits.</summary>
-    public uint NextUInt32()
+    public uint NextUInt32() => Next(ref _s0, ref _s1, ref _s2, ref _s3);
+
+    /// <summary>One xoshiro128** step on the given state words.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static uint Next(ref uint s0, ref uint s1, ref uint s2, ref uint s3)
     {
-        uint result = uint.RotateLeft(_s1 * 5, 7) * 9;
-        uint t = _s1 << 9;
-        _s2 ^= _s0; _s3 ^= _s1; _s1 ^= _s2; _s0 ^= _s3;
-        _s2 ^= t;
-        _s3 = uint.RotateLeft(_s3, 11);
+        uint result = uint.RotateLeft(s1 * 5, 7) * 9;
+        uint t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+        s2 ^= t;
+        s3 = uint.RotateLeft(s3, 11);
         return result;
     }
 
@@ -48,14 +52,7 @@ public sealed class Rng
     {
         uint s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < destination.Length; i++)
-        {
-            uint result = uint.RotateLeft(s1 * 5, 7) * 9;
-            uint t = s1 << 9;
-            s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
-            s2 ^= t;
-            s3 = uint.RotateLeft(s3, 11);
-            destination[i] = (result >> 8) * (1f / (1 << 24));
-        }
+            destination[i] = (Next(ref s0, ref s1, ref s2, ref s3) >> 8) * (1f / (1 << 24));
         (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
