@@ -39,6 +39,27 @@ public interface INetwork
     /// <see langword="null"/>. <see cref="Checkpoint"/> saves and restores its state, so a resumed run draws the same masks.
     /// </summary>
     Rng? DropoutRandom => null;
+
+    /// <summary>
+    /// The loss the network trains with (its loss attribute), so that generic code (metrics, the trainer) can evaluate
+    /// it on outputs of <see cref="Forward"/>; <see cref="LossFunction.None"/> for an inference-only network.
+    /// </summary>
+    LossFunction Loss => LossFunction.None;
+}
+
+/// <summary>The loss attribute of a network, as a value.</summary>
+public enum LossFunction
+{
+    /// <summary>No loss: an inference-only network.</summary>
+    None,
+    /// <summary><see cref="CrossEntropyLossAttribute"/>: logits and class indices.</summary>
+    CrossEntropy,
+    /// <summary><see cref="BCEWithLogitsLossAttribute"/>: logits and targets in [0, 1].</summary>
+    BCEWithLogits,
+    /// <summary><see cref="BCELossAttribute"/>: probabilities and targets in [0, 1].</summary>
+    BCE,
+    /// <summary><see cref="MSELossAttribute"/>: any float targets.</summary>
+    MSE,
 }
 
 /// <summary>A network whose output is a class decision (cross-entropy, binary or softmax networks).</summary>
@@ -49,6 +70,13 @@ public interface IClassifierNetwork : INetwork
 
     /// <summary>The predicted class of one sample.</summary>
     int Predict(ReadOnlySpan<float> input);
+
+    /// <summary>
+    /// The probability of each of the <see cref="ClassCount"/> classes for one sample: the softmax of the logits of a
+    /// cross-entropy network, <c>[1 − p, p]</c> for a binary one (one logit or one probability), the outputs themselves
+    /// after a <c>[Softmax]</c> layer.
+    /// </summary>
+    void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities);
 }
 
 /// <summary>A network with a loss: it can compute gradients and train.</summary>

@@ -166,6 +166,7 @@ internal static class NetworkEmitter
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;");
         if (plan.HasDropout && m.Loss != LossKind.None) w.Line("global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;");
         if (m.Prediction != PredictionKind.None) w.Line("int global::StaticNet.IClassifierNetwork.ClassCount => ClassCount;");
+        w.Line($"global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.{(m.Loss == LossKind.None ? "None" : m.Loss.ToString())};");
         w.Line();
     }
 
@@ -212,6 +213,37 @@ internal static class NetworkEmitter
             PredictionKind.LogitThreshold => "return output[0] > 0f ? 1 : 0;",
             _ => "return output[0] > 0.5f ? 1 : 0;",
         });
+        w.Close();
+        w.Line();
+
+        bool softmaxLast = m.Layers.Count > 0 && m.Layers[m.Layers.Count - 1].Kind == LayerKind.Softmax;
+        w.Line("/// <summary>");
+        w.Line(m.Prediction switch
+        {
+            PredictionKind.ArgMax when softmaxLast => "/// The probability of each class for one sample: the output of the [Softmax] layer.",
+            PredictionKind.ArgMax => "/// The probability of each class for one sample: the softmax of the outputs (logits).",
+            PredictionKind.LogitThreshold => "/// The probabilities of classes 0 and 1 for one sample: [1 − σ(logit), σ(logit)].",
+            _ => "/// The probabilities of classes 0 and 1 for one sample: [1 − p, p], p the network's output.",
+        });
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold InputSize or ClassCount floats.</exception>");
+        w.Open("public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities)");
+        w.Line($"{Kernels}Guard.Length(input.Length, InputSize, nameof(input));");
+        w.Line($"{Kernels}Guard.Length(probabilities.Length, ClassCount, nameof(probabilities));");
+        switch (m.Prediction)
+        {
+            case PredictionKind.ArgMax:
+                w.Line("Forward(input, probabilities);");
+                if (!softmaxLast) w.Line($"{Kernels}Activations.Softmax(probabilities, probabilities, 1, ClassCount);");
+                break;
+            default:
+                w.Line("global::System.Span<float> output = stackalloc float[1];");
+                w.Line("Forward(input, output);");
+                if (m.Prediction == PredictionKind.LogitThreshold) w.Line($"{Kernels}Activations.Sigmoid(output, output);");
+                w.Line("probabilities[0] = 1f - output[0];");
+                w.Line("probabilities[1] = output[0];");
+                break;
+        }
         w.Close();
         w.Line();
     }

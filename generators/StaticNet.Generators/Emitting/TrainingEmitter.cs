@@ -91,12 +91,17 @@ internal static class TrainingEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span length does not match the batch.</exception>");
         if (m.Loss == LossKind.CrossEntropy)
             w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A class index is outside [0, OutputSize).</exception>");
+        if (m.Loss is LossKind.BCE or LossKind.BCEWithLogits)
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\">A target is outside [0, 1].</exception>");
         w.Line(NetworkEmitter.HotPath);
         w.Open($"public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<{target}> targets, global::System.Span<float> outputs = default)");
         w.Line($"int batch = {k}Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
-        w.Line(m.Loss == LossKind.CrossEntropy
-            ? $"{k}Guard.ClassIndices(targets, batch, OutputSize, nameof(targets));"
-            : $"{k}Guard.TargetLength(targets.Length, batch * OutputSize, nameof(targets));");
+        w.Line(m.Loss switch
+        {
+            LossKind.CrossEntropy => $"{k}Guard.ClassIndices(targets, batch, OutputSize, nameof(targets));",
+            LossKind.BCE or LossKind.BCEWithLogits => $"{k}Guard.BinaryTargets(targets, batch * OutputSize, nameof(targets));",
+            _ => $"{k}Guard.TargetLength(targets.Length, batch * OutputSize, nameof(targets));",
+        });
         w.Line($"if (!outputs.IsEmpty) {k}Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
         w.Open("if (batch > _workspaceBatch)");
         w.Line("_workspace = new float[batch * WorkspacePerSample + WorkspaceFixed];");

@@ -25,7 +25,7 @@ internal static class NetworkParser
     /// <summary>Members the emitter writes; a user member with one of these names would not compile.</summary>
     private static readonly ImmutableHashSet<string> GeneratedMembers = ImmutableHashSet.Create(
         "InputSize", "OutputSize", "ParameterCount", "BufferCount", "ClassCount", "Parameters", "Gradients", "Buffers",
-        "ParameterLayout", "BufferLayout", "Forward", "Predict", "ComputeGradients", "TrainStep");
+        "ParameterLayout", "BufferLayout", "Forward", "Predict", "PredictProbabilities", "ComputeGradients", "TrainStep");
 
     private static readonly string[] InitNames = { "Default", "XavierUniform", "XavierNormal", "HeUniform", "HeNormal", "Zeros" };
 

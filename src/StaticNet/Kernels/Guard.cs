@@ -50,6 +50,23 @@ public static class Guard
                     $"Target {targets[i]} at index {i} is outside the {classCount} classes [0, {classCount}).");
     }
 
+    /// <summary>
+    /// Throws unless there are <paramref name="expected"/> targets, each in [0, 1] (binary cross-entropy: a probability
+    /// of class 1; NaN is rejected too).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BinaryTargets(ReadOnlySpan<float> targets, int expected, string paramName)
+    {
+        TargetLength(targets.Length, expected, paramName);
+        for (int i = 0; i < targets.Length; i++)
+            if (!(targets[i] >= 0f && targets[i] <= 1f)) ThrowBinaryTarget(targets[i], i, paramName);
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowBinaryTarget(float value, int index, string paramName) =>
+        throw new ArgumentOutOfRangeException(paramName, value,
+            $"Target {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} at index {index} is outside [0, 1]; binary cross-entropy targets are probabilities of class 1.");
+
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowBatchSize(int inputsLength, int inputSize, string paramName) =>
         throw new ArgumentException(

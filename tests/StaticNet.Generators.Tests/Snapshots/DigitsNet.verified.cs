@@ -78,6 +78,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;
         int global::StaticNet.IClassifierNetwork.ClassCount => ClassCount;
+        global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.CrossEntropy;
 
         // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense
         // kernel transposes its weights once per call) serves many samples.
@@ -138,6 +139,18 @@ namespace Samples
             global::System.Span<float> output = stackalloc float[OutputSize];
             Forward(input, output);
             return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output);
+        }
+
+        /// <summary>
+        /// The probability of each class for one sample: the softmax of the outputs (logits).
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A span does not hold InputSize or ClassCount floats.</exception>
+        public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities)
+        {
+            global::StaticNet.Kernels.Guard.Length(input.Length, InputSize, nameof(input));
+            global::StaticNet.Kernels.Guard.Length(probabilities.Length, ClassCount, nameof(probabilities));
+            Forward(input, probabilities);
+            global::StaticNet.Kernels.Activations.Softmax(probabilities, probabilities, 1, ClassCount);
         }
 
         // Training workspace: WorkspacePerSample floats per sample plus WorkspaceFixed, grown only when a larger batch arrives.

@@ -111,6 +111,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;
         global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;
+        global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.MSE;
 
         // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense
         // kernel transposes its weights once per call) serves many samples.

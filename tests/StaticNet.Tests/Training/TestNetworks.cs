@@ -51,6 +51,14 @@ internal sealed class LogisticRegression : ITrainableNetwork<int>, IClassifierNe
         return best;
     }
 
+    public void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities)
+    {
+        Logits(input, probabilities);
+        StaticNet.Kernels.Activations.Softmax(probabilities, probabilities, 1, ClassCount);
+    }
+
+    public LossFunction Loss => LossFunction.CrossEntropy;
+
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> targets, Span<float> outputs = default)
     {
         int batch = inputs.Length / InputSize;
@@ -124,6 +132,8 @@ internal sealed class RecordingNetwork<T>(int inputSize, int outputSize, int cla
     public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => outputs.Clear();
 
     public int Predict(ReadOnlySpan<float> input) => (int)input[0] % classes;
+
+    public void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities) => probabilities.Fill(1f / classes);
 
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<T> targets, Span<float> outputs = default)
     {
