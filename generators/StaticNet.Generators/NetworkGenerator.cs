@@ -1,8 +1,8 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
-using StaticNet.Generators.Diagnostics;
 using StaticNet.Generators.Emitting;
+using StaticNet.Generators.Layers;
 using StaticNet.Generators.Model;
 using StaticNet.Generators.Parsing;
 
@@ -10,7 +10,7 @@ namespace StaticNet.Generators;
 
 /// <summary>
 /// Generates the members of every <c>[Network]</c> partial class: constants, parameter buffers, constructors,
-/// <c>Forward</c>, <c>Predict</c>, <c>ComputeGradients</c> and <c>TrainStep</c>.
+/// <c>Forward</c>, <c>Predict</c>, <c>ComputeGradients</c>, <c>TrainStep</c> and a summary <c>ToString</c>.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -38,8 +38,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 transform: static (syntaxContext, cancellationToken) => NetworkParser.Parse(syntaxContext, cancellationToken))
             .WithTrackingName(TrackingNames.Parse);
 
-        // The model and the diagnostics are separate steps: each output re-runs only when its own value changed
-        // (value equality), so an edit that changes neither emits nothing.
+        // Source and diagnostics are separate outputs. The model has value equality and no syntax, so an edit that leaves
+        // the network as it is emits nothing; the diagnostics keep their real source locations (so #pragma applies to
+        // them) and are reported again whenever they move.
         IncrementalValuesProvider<NetworkModel> models = parsed
             .Where(static result => result.Model is not null)
             .Select(static (result, _) => result.Model!)
@@ -48,11 +49,21 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (result, _) => result.Diagnostics)
             .WithTrackingName(TrackingNames.Diagnostics);
 
-        context.RegisterSourceOutput(models, static (output, model) => output.AddSource(model.HintName, NetworkEmitter.Emit(model)));
+        context.RegisterSourceOutput(models, static (output, model) =>
+            output.AddSource(model.HintName, NetworkEmitter.Emit(model, model.KernelsAliasFree)));
         context.RegisterSourceOutput(diagnostics, static (output, list) =>
         {
-            foreach (DiagnosticInfo info in list)
-                output.ReportDiagnostic(Diagnostic.Create(Descriptors.Get(info.Id), info.Location?.ToLocation(), info.MessageArgs.ToArray()));
+            foreach (DiagnosticInfo info in list) output.ReportDiagnostic(info.ToDiagnostic());
         });
+
+        // Layer attributes on a class without [Network] generate nothing: say so (SN0025), from the class's first one.
+        foreach (string attribute in LayerKinds.DeclarationAttributes)
+        {
+            IncrementalValuesProvider<DiagnosticInfo?> missing = context.SyntaxProvider.ForAttributeWithMetadataName(
+                "StaticNet." + attribute,
+                predicate: static (node, _) => node is ClassDeclarationSyntax,
+                transform: static (syntaxContext, cancellationToken) => NetworkParser.MissingNetwork(syntaxContext, cancellationToken));
+            context.RegisterSourceOutput(missing.Where(static d => d is not null), static (output, info) => output.ReportDiagnostic(info!.ToDiagnostic()));
+        }
     }
 }

@@ -17,7 +17,7 @@ fi
 package="$work/feed/StaticNet.$version.nupkg"
 test -f "$package"
 # A zip stores entry names uncompressed, so grep finds them without needing unzip on the machine.
-for entry in analyzers/dotnet/cs/StaticNet.Generators.dll lib/net10.0/StaticNet.dll lib/net10.0/StaticNet.xml; do
+for entry in analyzers/dotnet/cs/StaticNet.Generators.dll lib/net10.0/StaticNet.dll lib/net10.0/StaticNet.xml docs/diagnostics.md; do
   grep -qaF "$entry" "$package" || { echo "$package has no $entry"; exit 1; }
 done
 

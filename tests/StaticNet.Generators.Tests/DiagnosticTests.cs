@@ -28,12 +28,17 @@ public sealed class DiagnosticTests
         { "[Network]\n[Input(3), Dense(4)]\n[Dropout(1f)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0016", DiagnosticSeverity.Error, 3 },
         { "[Network]\n[Input(3), Dense(4)]\n[LeakyReLU(float.NaN)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0017", DiagnosticSeverity.Error, 3 },
         { "[Network]\n[Input(3), Dense(4)]\n[BatchNorm(Epsilon = 0f)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0018", DiagnosticSeverity.Error, 3 },
-        { "[Network]\n[Input(3), Dense(4), ReLU]\n[Tanh]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0019", DiagnosticSeverity.Info, 3 },
-        { "[Network]\n[Input(3), Dense(1), Tanh]\n[MSELoss]\npublic partial class Net;", "SN0020", DiagnosticSeverity.Info, 3 },
+        { "[Network]\n[Input(3), Dense(4), ReLU]\n[Tanh]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0019", DiagnosticSeverity.Warning, 3 },
+        { "[Network]\n[Input(3), Dense(1), Tanh]\n[MSELoss]\npublic partial class Net;", "SN0020", DiagnosticSeverity.Warning, 3 },
         { "[Network, Input(3), Dense(2), CrossEntropyLoss]\npublic partial class Net {\npublic void Forward() { } }", "SN0021", DiagnosticSeverity.Error, 3 },
         { "[Network]\n[Input(3), Dense(4)]\n[BatchNorm(Momentum = 2f)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0022", DiagnosticSeverity.Error, 3 },
         { "[Network]\n[Input(3)]\n[Dense(4, L2 = -1f)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0023", DiagnosticSeverity.Error, 3 },
         { "[Network]\n[Input(1000000)]\n[Dense(1000000)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0024", DiagnosticSeverity.Error, 3 },
+        { "[Input(3), Dense(2)]\n[CrossEntropyLoss]\npublic partial class Net;", "SN0025", DiagnosticSeverity.Warning, 3 },
+        { "[Network]\n[Input(1, 8, 8)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0026", DiagnosticSeverity.Error, 3 },
+        { "[Network]\n[Input(1, 4)]\n[CrossEntropyLoss]\npublic partial class Net;", "SN0026", DiagnosticSeverity.Error, 3 },
+        { "[Network]\n[Input]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0029", DiagnosticSeverity.Error, 2 },
+        { "[Network]\n[Input(1, 2, 3, 4)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;", "SN0029", DiagnosticSeverity.Error, 2 },
     };
 
     [Theory]
@@ -70,9 +75,32 @@ public sealed class DiagnosticTests
     public void Messages_name_the_layer_and_what_to_do()
     {
         Diagnostic d = Assert.Single(GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n[Network]\n[Input(3)]\n[Dense(0)]\n[CrossEntropyLoss]\npublic partial class Net;"));
-        Assert.Equal("[Dense] at position 1 has size 0; sizes must be at least 1", d.GetMessage());
+        Assert.Equal("[Dense] (module 0) has size 0; sizes must be at least 1", d.GetMessage());
+        d = Assert.Single(GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n[Network]\n[Input(3), Dense(4), ReLU]\n[Dropout(2f)]\n[Dense(2), CrossEntropyLoss]\npublic partial class Net;"));
+        Assert.Equal("[Dropout] (module 2) has p = 2; p must be in [0, 1)", d.GetMessage());
         d = Assert.Single(GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n[Network, Input(2), Dense(2), CrossEntropyLoss]\npublic class Net;"));
         Assert.Contains("add the 'partial' modifier", d.GetMessage());
+    }
+
+    [Fact]
+    public void Pragma_warning_disable_suppresses_a_warning_at_its_attribute()
+    {
+        const string network = "[Network]\n[Input(3), Dense(2), Softmax]\n[CrossEntropyLoss]\npublic partial class Net;";
+        Diagnostic reported = Assert.Single(GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n" + network), d => d.Id == "SN0012");
+        Assert.False(reported.IsSuppressed);
+        Assert.Equal(LocationKind.SourceFile, reported.Location.Kind); // a real location: the only kind pragmas apply to
+
+        string suppressed = "using StaticNet;\n#pragma warning disable SN0012\n" + network + "\n#pragma warning restore SN0012";
+        Assert.DoesNotContain(GeneratorHarness.GeneratorDiagnostics(suppressed), d => d.Id == "SN0012" && !d.IsSuppressed);
+    }
+
+    [Fact]
+    public void Layer_attributes_without_Network_are_reported_once_at_the_class()
+    {
+        var diagnostics = GeneratorHarness.GeneratorDiagnostics("using StaticNet;\n[Input(3)]\n[Dense(4), ReLU]\n[Dense(2)]\n[CrossEntropyLoss]\npublic partial class Forgotten;\n[Obsolete] public class Unrelated;");
+        Diagnostic d = Assert.Single(diagnostics);
+        Assert.Equal("SN0025", d.Id);
+        Assert.Equal("'Forgotten' has [Input] but no [Network] attribute, so nothing is generated for it; add [Network] to the class", d.GetMessage());
     }
 
     [Fact]

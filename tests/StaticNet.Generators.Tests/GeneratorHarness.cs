@@ -1,7 +1,10 @@
+extern alias Generators;
+
 using System.Collections.Immutable;
 using Basic.Reference.Assemblies;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using NetworkGenerator = Generators::StaticNet.Generators.NetworkGenerator;
 
 namespace StaticNet.Generators.Tests;
 

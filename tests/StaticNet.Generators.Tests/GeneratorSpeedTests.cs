@@ -5,11 +5,14 @@ using Xunit.Abstractions;
 
 namespace StaticNet.Generators.Tests;
 
-/// <summary>Generating many networks stays cheap (the figure is reported; the bound is only a guard against blow-ups).</summary>
+/// <summary>
+/// A hundred networks in one compilation all generate, without diagnostics. The time it takes is printed for the
+/// curious; the figure the README quotes comes from the benchmark project (GeneratorBenchmarks), never from a test.
+/// </summary>
 public sealed class GeneratorSpeedTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Hundred_networks_generate_quickly()
+    public void Hundred_networks_generate_in_one_compilation()
     {
         string[] sources = Enumerable.Range(0, 100).Select(i => $$"""
             using StaticNet;
@@ -28,6 +31,6 @@ public sealed class GeneratorSpeedTests(ITestOutputHelper output)
         Assert.Empty(result.Diagnostics);
         double perNetwork = stopwatch.Elapsed.TotalMilliseconds / 100;
         output.WriteLine($"generator: {perNetwork:F3} ms per network ({stopwatch.Elapsed.TotalMilliseconds:F1} ms for 100)");
-        Assert.True(perNetwork < 50, $"{perNetwork:F1} ms per network");
+        Assert.Equal(Enumerable.Range(0, 100).Select(i => $"Speed{i}.Net{i}.g.cs").Order(), result.Results[0].GeneratedSources.Select(s => s.HintName).Order());
     }
 }

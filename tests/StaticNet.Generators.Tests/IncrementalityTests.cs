@@ -1,6 +1,9 @@
+extern alias Generators;
+
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
+using NetworkGenerator = Generators::StaticNet.Generators.NetworkGenerator;
 
 namespace StaticNet.Generators.Tests;
 

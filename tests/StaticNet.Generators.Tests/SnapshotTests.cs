@@ -91,4 +91,28 @@ public sealed class SnapshotTests
         Assert.Equal("Outer.Inner.Classifier.g.cs", generated.HintName);
         Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
+
+    [Fact]
+    public void A_type_named_Kernels_in_scope_keeps_the_namespace_spelled_out()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run(
+            "using StaticNet; namespace App { class Kernels { } [Network, Input(2), Dense(2), ReLU, Dense(2), CrossEntropyLoss] public partial class Net; }");
+        string source = Assert.Single(result.Results[0].GeneratedSources).SourceText.ToString();
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        Assert.DoesNotContain("using Kernels", source);
+        Assert.Contains("global::StaticNet.Kernels.Dense.Forward(", source);
+        Assert.DoesNotContain(" Kernels.", source.Replace("global::StaticNet.Kernels.", ""));
+    }
+
+    [Fact]
+    public void The_summary_ToString_is_generated_unless_the_class_declares_one()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run(
+            "using StaticNet; [Network, Input(2), Dense(2), CrossEntropyLoss] public partial class Own { public override string ToString() => \"mine\"; }",
+            "using StaticNet; [Network, Input(2), Dense(2), CrossEntropyLoss] public partial class Generated;");
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        var sources = result.Results[0].GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+        Assert.DoesNotContain("ToString()", sources["Own.g.cs"]);
+        Assert.Contains("public override string ToString()", sources["Generated.g.cs"]);
+    }
 }

@@ -1,13 +1,21 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 
 namespace StaticNet.Generators.Diagnostics;
 
-/// <summary>Every StaticNet diagnostic, in one place. docs/diagnostics.md explains each with an example and the fix.</summary>
+/// <summary>
+/// Every StaticNet diagnostic, in one place. docs/diagnostics.md explains each with an example and the fix. Messages
+/// name a layer by its attribute and its module index in the equivalent <c>nn.Sequential</c> (the prefix of its
+/// PyTorch parameter names), e.g. "[Dense] (module 2)"; [Input] and the loss are not modules and have no index.
+/// </summary>
 internal static class Descriptors
 {
     private const string Category = "StaticNet";
-    private const string HelpBase = "https://github.com/staticnet/staticnet/blob/main/docs/diagnostics.md#";
+
+    /// <summary>
+    /// The documentation of every id: docs/diagnostics.md in the repository, shipped at the same path in the package
+    /// (there is no web site to link to, and a guessed address would be worse than a path that exists).
+    /// </summary>
+    private const string HelpBase = "docs/diagnostics.md#";
 
     private static DiagnosticDescriptor Make(string id, string title, string message, DiagnosticSeverity severity)
         => new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
@@ -29,12 +37,12 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MissingInput = Make("SN0004",
         "Network has no [Input]",
-        "Network '{0}' has no [Input(size)] attribute; add one before the first layer to give the number of input features",
+        "Network '{0}' has no [Input(size)] attribute; add one before the first layer to give the shape of each input sample",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor InputNotFirst = Make("SN0005",
         "[Input] must come first",
-        "[Input] is at position {0} of network '{1}'; it must be the first layer attribute, before any layer",
+        "[Input] of network '{0}' comes after a layer; it must be the first layer attribute, before module 0",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor DuplicateInput = Make("SN0006",
@@ -44,12 +52,12 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor SizeNotPositive = Make("SN0007",
         "Size must be positive",
-        "{0} at position {1} has size {2}; sizes must be at least 1",
+        "{0} has size {1}; sizes must be at least 1",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor SizeTooLarge = Make("SN0008",
         "Size is too large",
-        "{0} at position {1} has size {2}; StaticNet supports at most 1048576 (1 << 20) units per layer",
+        "{0} has size {1}; StaticNet supports at most 1048576 (1 << 20) values per sample in a layer",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NoTrainableLayer = Make("SN0009",
@@ -59,58 +67,60 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor LayerAfterLoss = Make("SN0010",
         "Layer after the loss",
-        "{0} at position {1} comes after the loss; the loss must be the last attribute",
+        "{0} comes after the loss; the loss must be the last attribute",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor DuplicateLoss = Make("SN0011",
         "More than one loss",
-        "{0} at position {1} is a second loss; a network has at most one loss attribute, the last one",
+        "{0} is a second loss; a network has at most one loss attribute, the last one",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor SoftmaxBeforeCrossEntropy = Make("SN0012",
         "Softmax before CrossEntropyLoss",
-        "[CrossEntropyLoss] already applies softmax to logits; the [Softmax] (layer {0}) makes a double softmax that trains poorly: remove it",
+        "[CrossEntropyLoss] already applies softmax to logits; the [Softmax] (module {0}) makes a double softmax that trains poorly: remove it",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor SigmoidBeforeBceWithLogits = Make("SN0013",
         "Sigmoid before BCEWithLogitsLoss",
-        "[BCEWithLogitsLoss] already applies a sigmoid to logits; remove the [Sigmoid] (layer {0}), or use [BCELoss]",
+        "[BCEWithLogitsLoss] already applies a sigmoid to logits; remove the [Sigmoid] (module {0}), or use [BCELoss]",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor BceWithoutSigmoid = Make("SN0014",
         "BCELoss expects probabilities",
-        "[BCELoss] expects probabilities but the layer before it ({0}) does not end in [Sigmoid]; add [Sigmoid] or use [BCEWithLogitsLoss]",
+        "[BCELoss] expects probabilities but the layer before it, {0}, is not [Sigmoid]; add [Sigmoid] or use [BCEWithLogitsLoss]",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor CrossEntropySingleOutput = Make("SN0015",
         "CrossEntropyLoss needs at least two outputs",
-        "[CrossEntropyLoss] on network '{0}' with a single output cannot classify; use [BCEWithLogitsLoss] for a binary classifier or widen the last layer",
+        "[CrossEntropyLoss] on a single output cannot classify; use [BCEWithLogitsLoss] for a binary classifier or widen the last layer",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor DropoutOutOfRange = Make("SN0016",
         "Dropout probability out of range",
-        "[Dropout] at position {0} has p = {1}; p must be in [0, 1)",
+        "{0} has p = {1}; p must be in [0, 1)",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NonFiniteArgument = Make("SN0017",
         "Activation parameter is not finite",
-        "{0} at position {1} has a non-finite parameter ({2}); use a finite number",
+        "{0} has a non-finite parameter ({1}); use a finite number",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor EpsilonNotPositive = Make("SN0018",
         "Normalisation epsilon must be positive",
-        "{0} at position {1} has Epsilon = {2}; it must be greater than 0",
+        "{0} has Epsilon = {1}; it must be greater than 0",
         DiagnosticSeverity.Error);
 
+    // Warnings, not infos: the command-line build never prints infos, and both are worth a look (#pragma or NoWarn
+    // silences them where intended).
     public static readonly DiagnosticDescriptor ConsecutiveActivations = Make("SN0019",
         "Two activations in a row",
-        "{0} at position {1} follows another activation; two activations in a row are rarely intended",
-        DiagnosticSeverity.Info);
+        "{0} follows another activation; two activations in a row are rarely intended",
+        DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor ActivationBeforeMse = Make("SN0020",
         "Activation before MSELoss",
-        "{0} (layer {1}) squashes the output of a regression network; [MSELoss] usually wants a linear last layer",
-        DiagnosticSeverity.Info);
+        "{0} squashes the output of a regression network; [MSELoss] usually wants a linear last layer",
+        DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor MemberCollision = Make("SN0021",
         "Member collides with a generated member",
@@ -119,33 +129,61 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor MomentumOutOfRange = Make("SN0022",
         "BatchNorm momentum out of range",
-        "[BatchNorm] at position {0} has Momentum = {1}; it must be in [0, 1]",
+        "{0} has Momentum = {1}; it must be in [0, 1]",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor PenaltyInvalid = Make("SN0023",
         "Penalty must be a finite non-negative number",
-        "[Dense] at position {0} has {1} = {2}; penalties must be finite and at least 0",
+        "{0} has {1} = {2}; penalties must be finite and at least 0",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor TooManyParameters = Make("SN0024",
         "Network has too many parameters",
-        "{0} at position {1} brings the parameter count to {2}; StaticNet supports at most 268435456 (1 << 28) parameters",
+        "{0} brings the parameter count to {1}; StaticNet supports at most 268435456 (1 << 28) parameters",
         DiagnosticSeverity.Error);
 
-    private static readonly Dictionary<string, DiagnosticDescriptor> ById = new()
-    {
-        [NotPartial.Id] = NotPartial, [ContainingTypeNotPartial.Id] = ContainingTypeNotPartial, [Generic.Id] = Generic,
-        [MissingInput.Id] = MissingInput, [InputNotFirst.Id] = InputNotFirst, [DuplicateInput.Id] = DuplicateInput,
-        [SizeNotPositive.Id] = SizeNotPositive, [SizeTooLarge.Id] = SizeTooLarge, [NoTrainableLayer.Id] = NoTrainableLayer,
-        [LayerAfterLoss.Id] = LayerAfterLoss, [DuplicateLoss.Id] = DuplicateLoss,
-        [SoftmaxBeforeCrossEntropy.Id] = SoftmaxBeforeCrossEntropy, [SigmoidBeforeBceWithLogits.Id] = SigmoidBeforeBceWithLogits,
-        [BceWithoutSigmoid.Id] = BceWithoutSigmoid, [CrossEntropySingleOutput.Id] = CrossEntropySingleOutput,
-        [DropoutOutOfRange.Id] = DropoutOutOfRange, [NonFiniteArgument.Id] = NonFiniteArgument,
-        [EpsilonNotPositive.Id] = EpsilonNotPositive, [ConsecutiveActivations.Id] = ConsecutiveActivations,
-        [ActivationBeforeMse.Id] = ActivationBeforeMse, [MemberCollision.Id] = MemberCollision,
-        [MomentumOutOfRange.Id] = MomentumOutOfRange, [PenaltyInvalid.Id] = PenaltyInvalid,
-        [TooManyParameters.Id] = TooManyParameters,
-    };
+    public static readonly DiagnosticDescriptor NotANetwork = Make("SN0025",
+        "Layer attributes on a class without [Network]",
+        "'{0}' has {1} but no [Network] attribute, so nothing is generated for it; add [Network] to the class",
+        DiagnosticSeverity.Warning);
 
-    public static DiagnosticDescriptor Get(string id) => ById[id];
+    public static readonly DiagnosticDescriptor NeedsFlatten = Make("SN0026",
+        "A shaped output needs [Flatten]",
+        "{0} needs a vector, but it receives a {1} map; add [Flatten] before it",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor NeedsMap = Make("SN0027",
+        "Convolution or pooling after a vector",
+        "{0} needs a {1} input, but it receives a vector of {2}; declare the input's shape ([Input(channels, {3})]) or move the layer before [Flatten]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor OutputTooSmall = Make("SN0028",
+        "Convolution or pooling output would be empty",
+        "{0} on an input of {1} with kernel {2}, stride {3} and padding {4} gives floor(({1} + 2·{4} − {2}) / {3}) + 1 < 1 outputs; use a smaller kernel or more padding",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor InputRank = Make("SN0029",
+        "[Input] needs one to three sizes",
+        "[Input] of network '{0}' has {1} sizes; give [Input(features)], [Input(channels, length)] or [Input(channels, height, width)]",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor KernelTooSmall = Make("SN0030",
+        "Kernel size must be positive",
+        "{0} has kernel size {1}; it must be at least 1",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor StrideInvalid = Make("SN0031",
+        "Stride out of range",
+        "{0} has Stride = {1}; {2}",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor PaddingNegative = Make("SN0032",
+        "Padding must not be negative",
+        "{0} has Padding = {1}; it must be at least 0",
+        DiagnosticSeverity.Error);
+
+    public static readonly DiagnosticDescriptor PaddingAtLeastKernel = Make("SN0033",
+        "Padding as large as the kernel",
+        "{0} has Padding = {1} with kernel {2}; border outputs then see only zeros (PyTorch allows it, but it is rarely intended)",
+        DiagnosticSeverity.Warning);
 }

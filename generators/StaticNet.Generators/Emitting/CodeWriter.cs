@@ -31,5 +31,14 @@ internal sealed class CodeWriter
         return Line("}" + suffix);
     }
 
+    public bool IsEmpty => _text.Length == 0;
+
+    /// <summary>Writes what another writer holds, at this writer's indentation.</summary>
+    public CodeWriter Append(CodeWriter other)
+    {
+        foreach (string line in other.ToString().TrimEnd('\n').Split('\n')) Line(line);
+        return this;
+    }
+
     public override string ToString() => _text.ToString();
 }

@@ -1,16 +1,16 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace StaticNet.Generators.Model;
 
-/// <summary>A source location as plain values (a <see cref="Location"/> holds the syntax tree, which defeats caching).</summary>
-internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
+/// <summary>
+/// A diagnostic to report: its descriptor, where, and the message arguments. The location is the attribute's or the
+/// class's own <see cref="Location"/> in its syntax tree, so <c>#pragma warning disable</c> and
+/// <c>[SuppressMessage]</c> apply to it (a location rebuilt from a path and span is an external-file location, which
+/// the compiler never checks against pragmas: dotnet/roslyn#68291). It keeps the tree alive, so it flows only into
+/// the diagnostics output, never into the model that drives source generation.
+/// </summary>
+internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, Location? Location, EquatableArray<string> MessageArgs)
 {
-    public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
-
-    public static LocationInfo? From(Location? location) =>
-        location?.SourceTree is null ? null : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+    public Diagnostic ToDiagnostic() => Diagnostic.Create(Descriptor, Location, MessageArgs.Cast<object?>().ToArray());
 }
-
-/// <summary>A diagnostic to report: the descriptor's id, where, and the message arguments, all plain values.</summary>
-internal sealed record DiagnosticInfo(string Id, LocationInfo? Location, EquatableArray<string> MessageArgs);

@@ -7,13 +7,15 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticNet.Generators.Diagnostics;
+using StaticNet.Generators.Layers;
 using StaticNet.Generators.Model;
 
 namespace StaticNet.Generators.Parsing;
 
 /// <summary>
-/// Turns one <c>[Network]</c> class (syntax + symbols) into a <see cref="NetworkModel"/> and diagnostics made of plain
-/// values. It never throws on user code: half-typed or erroneous declarations yield diagnostics or no model.
+/// Turns one <c>[Network]</c> class (syntax + symbols) into a <see cref="NetworkModel"/> and diagnostics. It reads the
+/// attributes in source order, threads the shape through each layer kind's own parser, and never throws on user code:
+/// half-typed or erroneous declarations yield diagnostics or no model.
 /// </summary>
 internal static class NetworkParser
 {
@@ -27,61 +29,85 @@ internal static class NetworkParser
         "InputSize", "OutputSize", "ParameterCount", "BufferCount", "ClassCount", "Parameters", "Gradients", "Buffers",
         "ParameterLayout", "BufferLayout", "Forward", "Predict", "PredictProbabilities", "ComputeGradients", "TrainStep");
 
-    private static readonly string[] InitNames = { "Default", "XavierUniform", "XavierNormal", "HeUniform", "HeNormal", "Zeros" };
-
     public static NetworkParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        var declaration = (ClassDeclarationSyntax)context.TargetNode;
-        var symbol = (INamedTypeSymbol)context.TargetSymbol;
-        var parser = new Builder(declaration, symbol);
-        parser.ParseType();
-        parser.ParseLayers(cancellationToken);
-        return parser.Finish();
+        var builder = new Builder((ClassDeclarationSyntax)context.TargetNode, (INamedTypeSymbol)context.TargetSymbol, context.SemanticModel);
+        builder.ParseType();
+        builder.ParseLayers(cancellationToken);
+        return builder.Finish();
     }
 
-    /// <summary>The state of one parse: the layers so far, the running width and the diagnostics.</summary>
+    /// <summary>
+    /// The attributes that declare a network, on a class without [Network]: SN0025 once per class declaration, from its
+    /// first such attribute (so <paramref name="context"/>'s attribute must be that one), or null.
+    /// </summary>
+    public static DiagnosticInfo? MissingNetwork(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        var symbol = (INamedTypeSymbol)context.TargetSymbol;
+        if (symbol.GetAttributes().Any(a => IsStaticNet(a.AttributeClass, nameof(NetworkAttribute)))) return null;
+        var declaration = (ClassDeclarationSyntax)context.TargetNode;
+        AttributeData? first = symbol.GetAttributes()
+            .Where(a => a.ApplicationSyntaxReference?.SyntaxTree == declaration.SyntaxTree && declaration.Span.Contains(a.ApplicationSyntaxReference.Span))
+            .Where(a => a.AttributeClass is { } c && IsStaticNet(c, c.Name) && LayerKinds.DeclarationAttributes.Contains(c.Name))
+            .OrderBy(a => a.ApplicationSyntaxReference!.Span.Start)
+            .FirstOrDefault();
+        cancellationToken.ThrowIfCancellationRequested();
+        if (first is null || !SymbolEqualityComparer.Default.Equals(first.AttributeClass, context.Attributes[0].AttributeClass)) return null;
+        return new DiagnosticInfo(Descriptors.NotANetwork, declaration.Identifier.GetLocation(),
+            new[] { symbol.Name, Display(first.AttributeClass!.Name) }.ToEquatableArray());
+    }
+
+    private static bool IsStaticNet(INamedTypeSymbol? type, string name) =>
+        type is not null && type.TypeKind != TypeKind.Error && type.Name == name && type.ContainingNamespace?.ToDisplayString() == "StaticNet";
+
+    private static string Display(string attributeName) =>
+        "[" + (attributeName.EndsWith("Attribute", StringComparison.Ordinal) ? attributeName.Substring(0, attributeName.Length - "Attribute".Length) : attributeName) + "]";
+
+    /// <summary>The state of one parse: the layers so far, the running shape and counts, and the diagnostics.</summary>
     private sealed class Builder
     {
         private readonly ClassDeclarationSyntax _declaration;
         private readonly INamedTypeSymbol _symbol;
+        private readonly SemanticModel _semanticModel;
         private readonly List<DiagnosticInfo> _diagnostics = new();
-        private readonly List<LayerModel> _layers = new();
+        private readonly List<Layer> _layers = new();
         private readonly List<string> _containingTypes = new();
         private bool _invalid;
-        private int? _inputSize;
-        private AttributeSyntax? _inputAttribute;
-        private int _width;
-        private int _parameterCount;
+        private Shape? _input;
+        private bool _sawInput;
+        private Shape _shape = Shape.Of(1);
+        private bool _shapeKnown = true;
+        private long _parameterCount;
         private int _bufferCount;
-        private LossKind _loss;
-        private AttributeSyntax? _lossAttribute;
-        private string _lossName = "";
+        private Loss? _loss;
+        private bool _declaresToString;
 
-        public Builder(ClassDeclarationSyntax declaration, INamedTypeSymbol symbol)
+        public Builder(ClassDeclarationSyntax declaration, INamedTypeSymbol symbol, SemanticModel semanticModel)
         {
             _declaration = declaration;
             _symbol = symbol;
+            _semanticModel = semanticModel;
         }
 
-        private void Report(DiagnosticDescriptor descriptor, SyntaxNode? node, params object[] args)
-            => Report(descriptor, node?.GetLocation(), args);
+        /// <summary>No type or namespace of this name is in scope of the class (its namespaces, containing and base types).</summary>
+        private bool NameIsFree(string name) =>
+            _semanticModel.LookupNamespacesAndTypes(_declaration.SpanStart, null, name).IsEmpty &&
+            _semanticModel.LookupNamespacesAndTypes(_declaration.SpanStart, _symbol, name).IsEmpty;
 
         private void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
         {
             if (descriptor.DefaultSeverity == DiagnosticSeverity.Error) _invalid = true;
-            _diagnostics.Add(new DiagnosticInfo(descriptor.Id, LocationInfo.From(location),
-                args.Select(a => a is float f ? FormatFloat(f) : a.ToString() ?? "").ToEquatableArray()));
+            _diagnostics.Add(new DiagnosticInfo(descriptor, location,
+                args.Select(a => a is float f ? Emitting.Literal.Number(f) : a.ToString() ?? "").ToEquatableArray()));
         }
 
-        private static string FormatFloat(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-
         /// <summary>Class-level diagnostics point at the class name, not at its whole declaration.</summary>
-        private Location ClassIdentifierNode => _declaration.Identifier.GetLocation();
+        private Location ClassName => _declaration.Identifier.GetLocation();
 
         public void ParseType()
         {
             if (!_declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                Report(Descriptors.NotPartial, ClassIdentifierNode, _symbol.Name);
+                Report(Descriptors.NotPartial, ClassName, _symbol.Name);
 
             bool generic = _symbol.TypeParameters.Length > 0;
             for (INamedTypeSymbol? outer = _symbol.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -89,31 +115,29 @@ internal static class NetworkParser
                 generic |= outer.TypeParameters.Length > 0;
                 bool partial = outer.DeclaringSyntaxReferences.Length > 0 && outer.DeclaringSyntaxReferences
                     .All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
-                if (!partial) Report(Descriptors.ContainingTypeNotPartial, ClassIdentifierNode, _symbol.Name, outer.Name);
+                if (!partial) Report(Descriptors.ContainingTypeNotPartial, ClassName, _symbol.Name, outer.Name);
                 string keyword = outer.IsRecord ? (outer.IsValueType ? "record struct" : "record")
                     : outer.TypeKind switch { TypeKind.Struct => "struct", TypeKind.Interface => "interface", _ => "class" };
                 _containingTypes.Insert(0, $"partial {keyword} {outer.Name}");
             }
-            if (generic) Report(Descriptors.Generic, ClassIdentifierNode, _symbol.Name);
+            if (generic) Report(Descriptors.Generic, ClassName, _symbol.Name);
 
             foreach (ISymbol member in _symbol.GetMembers())
             {
                 if (member.IsImplicitlyDeclared) continue;
-                bool collides = GeneratedMembers.Contains(member.Name)
-                    || (member is IMethodSymbol { MethodKind: MethodKind.Constructor } ctor
-                        && (ctor.Parameters.Length == 0 || (ctor.Parameters.Length == 1 && ctor.Parameters[0].Type.SpecialType == SpecialType.System_Int32)));
-                if (collides)
-                {
-                    Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? ClassIdentifierNode;
-                    Report(Descriptors.MemberCollision, location, _symbol.Name,
-                        member is IMethodSymbol { MethodKind: MethodKind.Constructor } ? _symbol.Name + "(" + (((IMethodSymbol)member).Parameters.Length == 0 ? "" : "int") + ")" : member.Name);
-                }
+                if (member is IMethodSymbol { Name: "ToString", Parameters.Length: 0 }) _declaresToString = true;
+                bool constructor = member is IMethodSymbol { MethodKind: MethodKind.Constructor } ctor
+                    && (ctor.Parameters.Length == 0 || (ctor.Parameters.Length == 1 && ctor.Parameters[0].Type.SpecialType == SpecialType.System_Int32));
+                if (!constructor && !GeneratedMembers.Contains(member.Name)) continue;
+                Location location = member.Locations.FirstOrDefault(l => l.IsInSource) ?? ClassName;
+                Report(Descriptors.MemberCollision, location, _symbol.Name,
+                    constructor ? _symbol.Name + "(" + (((IMethodSymbol)member).Parameters.Length == 0 ? "" : "int") + ")" : member.Name);
             }
         }
 
         public void ParseLayers(CancellationToken cancellationToken)
         {
-            // Attribute data by syntax span: Roslyn resolves arguments (constants, defaults of optional parameters) for us,
+            // Attribute data by syntax span: Roslyn resolves the arguments (constants, defaults of optional parameters),
             // while the syntax gives the source order, which is the layer order.
             var dataBySpan = new Dictionary<Microsoft.CodeAnalysis.Text.TextSpan, AttributeData>();
             foreach (AttributeData data in _symbol.GetAttributes())
@@ -122,234 +146,122 @@ internal static class NetworkParser
                 if (reference is not null && reference.SyntaxTree == _declaration.SyntaxTree) dataBySpan[reference.Span] = data;
             }
 
-            int position = 0;   // index among StaticNet layer attributes, [Input] included
-            int module = 0;     // index in the equivalent nn.Sequential
-            bool previousWasActivation = false;
-            LayerKind? previousKind = null;
-            foreach (AttributeListSyntax list in _declaration.AttributeLists)
+            int module = 0;
+            foreach (AttributeSyntax attribute in _declaration.AttributeLists.SelectMany(list => list.Attributes))
             {
-                foreach (AttributeSyntax attribute in list.Attributes)
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!dataBySpan.TryGetValue(attribute.Span, out AttributeData? data)) continue;
+                INamedTypeSymbol? type = data.AttributeClass;
+                if (type is null || !IsStaticNet(type, type.Name) || type.Name == nameof(NetworkAttribute)) continue;
+                if (AttributeReader.HasErrors(data))
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (!dataBySpan.TryGetValue(attribute.Span, out AttributeData? data)) continue;
-                    INamedTypeSymbol? type = data.AttributeClass;
-                    if (type is null || type.TypeKind == TypeKind.Error || type.ContainingNamespace?.ToDisplayString() != "StaticNet") continue;
-                    string name = type.Name;
-                    if (name == "NetworkAttribute") continue;
-                    if (data.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error) ||
-                        data.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
-                    {
-                        _invalid = true; // the compiler reports the bad argument itself
-                        continue;
-                    }
-
-                    string display = "[" + (name.EndsWith("Attribute", StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name) + "]";
-                    if (name == "InputAttribute")
-                    {
-                        ParseInput(attribute, data, position, display);
-                        position++;
-                        continue;
-                    }
-
-                    LossKind loss = name switch
-                    {
-                        "CrossEntropyLossAttribute" => LossKind.CrossEntropy,
-                        "BCEWithLogitsLossAttribute" => LossKind.BCEWithLogits,
-                        "BCELossAttribute" => LossKind.BCE,
-                        "MSELossAttribute" => LossKind.MSE,
-                        _ => LossKind.None,
-                    };
-                    if (loss != LossKind.None)
-                    {
-                        if (_loss != LossKind.None) Report(Descriptors.DuplicateLoss, attribute, display, position);
-                        else { _loss = loss; _lossAttribute = attribute; _lossName = display; CheckLossWiring(previousKind, attribute); }
-                        position++;
-                        continue;
-                    }
-
-                    LayerKind? kind = name switch
-                    {
-                        "DenseAttribute" => LayerKind.Dense,
-                        "ReLUAttribute" => LayerKind.ReLU,
-                        "LeakyReLUAttribute" => LayerKind.LeakyReLU,
-                        "SigmoidAttribute" => LayerKind.Sigmoid,
-                        "TanhAttribute" => LayerKind.Tanh,
-                        "SoftmaxAttribute" => LayerKind.Softmax,
-                        "GELUAttribute" => LayerKind.GELU,
-                        "SiLUAttribute" => LayerKind.SiLU,
-                        "ELUAttribute" => LayerKind.ELU,
-                        "DropoutAttribute" => LayerKind.Dropout,
-                        "BatchNormAttribute" => LayerKind.BatchNorm,
-                        "LayerNormAttribute" => LayerKind.LayerNorm,
-                        _ => null,
-                    };
-                    if (kind is null) continue; // another StaticNet attribute that is not a layer
-
-                    if (_lossAttribute is not null) Report(Descriptors.LayerAfterLoss, attribute, display, position);
-                    bool isActivation = IsActivation(kind.Value);
-                    if (isActivation && previousWasActivation) Report(Descriptors.ConsecutiveActivations, attribute, display, position);
-                    ParseLayer(kind.Value, attribute, data, module, position, display);
-                    previousWasActivation = isActivation;
-                    previousKind = kind;
-                    module++;
-                    position++;
+                    _invalid = true; // the compiler reports the bad argument itself
+                    continue;
                 }
+                Location location = attribute.GetLocation();
+                if (type.Name == nameof(InputAttribute))
+                {
+                    ParseInput(data, location, first: module == 0 && _loss is null);
+                    continue;
+                }
+                if (Loss.Of(type.Name) is { } loss)
+                {
+                    if (_loss is not null) Report(Descriptors.DuplicateLoss, location, Display(type.Name));
+                    else
+                    {
+                        _loss = loss;
+                        if (_shapeKnown) loss.CheckWiring(_layers.LastOrDefault(), _shape, (descriptor, args) => Report(descriptor, location, args));
+                    }
+                    continue;
+                }
+                if (!LayerKinds.Parsers.TryGetValue(type.Name, out Func<LayerContext, Layer?>? parse)) continue; // not a layer
+
+                string display = Display(type.Name);
+                if (_loss is not null) Report(Descriptors.LayerAfterLoss, location, $"{display} (module {module})");
+                var context = new LayerContext(data, location, display, module, _shape, _shapeKnown, Report, ReserveParameters);
+                Layer? layer = parse(context);
+                if (layer is null)
+                {
+                    _invalid = true;
+                    _shapeKnown = false;
+                }
+                else
+                {
+                    if (layer.IsActivation && _layers.LastOrDefault() is { IsActivation: true })
+                        Report(Descriptors.ConsecutiveActivations, location, layer.Name);
+                    layer = layer with { ParameterOffset = (int)_parameterCount - layer.ParameterCount, BufferOffset = _bufferCount };
+                    _bufferCount += layer.BufferCount;
+                    _layers.Add(layer);
+                    _shape = layer.Output;
+                }
+                module++;
             }
         }
 
-        private static bool IsActivation(LayerKind kind) => kind is LayerKind.ReLU or LayerKind.LeakyReLU or LayerKind.Sigmoid
-            or LayerKind.Tanh or LayerKind.Softmax or LayerKind.GELU or LayerKind.SiLU or LayerKind.ELU;
-
-        private void ParseInput(AttributeSyntax attribute, AttributeData data, int position, string display)
+        /// <summary>Counts a layer's parameters in; false (SN0024) past <see cref="MaxParameters"/>.</summary>
+        private bool ReserveParameters(LayerContext context, long count)
         {
-            if (_inputAttribute is not null)
+            if (_parameterCount + count > MaxParameters)
             {
-                Report(Descriptors.DuplicateInput, attribute, _symbol.Name);
-                return;
+                Report(Descriptors.TooManyParameters, context.Location, context.Name, _parameterCount + count);
+                return false;
             }
-            _inputAttribute = attribute;
-            if (position != 0) Report(Descriptors.InputNotFirst, attribute, position, _symbol.Name);
-            int size = IntArgument(data, 0, 0);
-            if (CheckSize(size, attribute, display, position)) _inputSize = size;
-            _width = size;
-        }
-
-        private bool CheckSize(int size, AttributeSyntax attribute, string display, int position)
-        {
-            if (size <= 0) { Report(Descriptors.SizeNotPositive, attribute, display, position, size); return false; }
-            if (size > MaxUnits) { Report(Descriptors.SizeTooLarge, attribute, display, position, size); return false; }
+            _parameterCount += count;
             return true;
         }
 
-        private void ParseLayer(LayerKind kind, AttributeSyntax attribute, AttributeData data, int module, int position, string display)
+        private void ParseInput(AttributeData data, Location location, bool first)
         {
-            int inSize = _width, outSize = _width;
-            float argument = 0f, momentum = 0f, l1 = 0f, l2 = 0f;
-            string init = "Default";
-            int weight = -1, bias = -1, buffer = -1;
-            switch (kind)
+            if (_sawInput)
             {
-                case LayerKind.Dense:
-                    outSize = IntArgument(data, 0, 0);
-                    if (!CheckSize(outSize, attribute, display, position)) outSize = Math.Max(outSize, 1);
-                    int initValue = (int)(NamedArgument(data, "Init") ?? 0);
-                    init = initValue >= 0 && initValue < InitNames.Length ? InitNames[initValue] : "Default";
-                    l1 = FloatNamed(data, "L1", 0f);
-                    l2 = FloatNamed(data, "L2", 0f);
-                    if (!(l1 >= 0f) || float.IsInfinity(l1)) Report(Descriptors.PenaltyInvalid, attribute, position, "L1", l1);
-                    if (!(l2 >= 0f) || float.IsInfinity(l2)) Report(Descriptors.PenaltyInvalid, attribute, position, "L2", l2);
-                    long total = (long)_parameterCount + (long)inSize * outSize + outSize;
-                    if (total > MaxParameters)
-                    {
-                        Report(Descriptors.TooManyParameters, attribute, display, position, total);
-                        break;
-                    }
-                    weight = _parameterCount;
-                    bias = weight + inSize * outSize;
-                    _parameterCount = (int)total;
-                    break;
-                case LayerKind.LeakyReLU:
-                case LayerKind.ELU:
-                    argument = FloatArgument(data, 0, kind == LayerKind.LeakyReLU ? 0.01f : 1f);
-                    if (float.IsNaN(argument) || float.IsInfinity(argument)) Report(Descriptors.NonFiniteArgument, attribute, display, position, argument);
-                    break;
-                case LayerKind.Dropout:
-                    argument = FloatArgument(data, 0, 0.5f);
-                    if (!(argument >= 0f && argument < 1f)) Report(Descriptors.DropoutOutOfRange, attribute, position, argument);
-                    break;
-                case LayerKind.BatchNorm:
-                case LayerKind.LayerNorm:
-                    argument = FloatNamed(data, "Epsilon", 1e-5f);
-                    if (!(argument > 0f) || float.IsInfinity(argument)) Report(Descriptors.EpsilonNotPositive, attribute, display, position, argument);
-                    weight = _parameterCount;
-                    bias = weight + _width;
-                    _parameterCount = bias + _width;
-                    if (kind == LayerKind.BatchNorm)
-                    {
-                        momentum = FloatNamed(data, "Momentum", 0.1f);
-                        if (!(momentum >= 0f && momentum <= 1f)) Report(Descriptors.MomentumOutOfRange, attribute, position, momentum);
-                        buffer = _bufferCount;
-                        _bufferCount += 2 * _width;
-                    }
-                    break;
+                Report(Descriptors.DuplicateInput, location, _symbol.Name);
+                return;
             }
-            _width = outSize;
-            _layers.Add(new LayerModel(kind, module, inSize, outSize, argument, momentum, init, l1, l2, weight, bias, buffer));
-        }
-
-        private void CheckLossWiring(LayerKind? last, AttributeSyntax attribute)
-        {
-            switch (_loss)
+            _sawInput = true;
+            if (!first) Report(Descriptors.InputNotFirst, location, _symbol.Name);
+            if (AttributeReader.Create<InputAttribute>(data) is not { } input) { _invalid = true; return; }
+            int[] dimensions = input.Shape?.ToArray() ?? new int[0];
+            _shapeKnown = false;
+            if (dimensions.Length is < 1 or > 3)
             {
-                case LossKind.CrossEntropy when last == LayerKind.Softmax:
-                    Report(Descriptors.SoftmaxBeforeCrossEntropy, attribute, _layers.Count > 0 ? _layers[_layers.Count - 1].Module : 0);
-                    break;
-                case LossKind.BCEWithLogits when last == LayerKind.Sigmoid:
-                    Report(Descriptors.SigmoidBeforeBceWithLogits, attribute, _layers[_layers.Count - 1].Module);
-                    break;
-                case LossKind.BCE when last != LayerKind.Sigmoid:
-                    Report(Descriptors.BceWithoutSigmoid, attribute, last is null ? "[Input]" : "[" + last + "]");
-                    break;
-                case LossKind.MSE when last is not null && IsActivation(last.Value):
-                    Report(Descriptors.ActivationBeforeMse, attribute, "[" + last + "]", _layers[_layers.Count - 1].Module);
-                    break;
+                Report(Descriptors.InputRank, location, _symbol.Name, dimensions.Length);
+                return;
             }
+            long size = 1;
+            foreach (int d in dimensions)
+            {
+                if (d <= 0) { Report(Descriptors.SizeNotPositive, location, "[Input]", d); return; }
+                size *= d;
+            }
+            if (size > MaxUnits) { Report(Descriptors.SizeTooLarge, location, "[Input]", size); return; }
+            _input = _shape = Shape.Of(dimensions);
+            _shapeKnown = true;
         }
 
         public NetworkParseResult Finish()
         {
-            if (_inputAttribute is null) Report(Descriptors.MissingInput, ClassIdentifierNode, _symbol.Name);
-            if (_loss == LossKind.CrossEntropy && !_invalid && _width == 1)
-                Report(Descriptors.CrossEntropySingleOutput, _lossAttribute, _symbol.Name);
-            if (_loss != LossKind.None && _parameterCount == 0)
-                Report(Descriptors.NoTrainableLayer, ClassIdentifierNode, _symbol.Name);
+            if (!_sawInput) Report(Descriptors.MissingInput, ClassName, _symbol.Name);
+            if (_loss is not null && _parameterCount == 0 && !_invalid)
+                Report(Descriptors.NoTrainableLayer, ClassName, _symbol.Name);
 
             NetworkModel? model = null;
-            if (!_invalid && _inputSize is int inputSize)
+            if (!_invalid && _input is not null)
             {
                 string? ns = _symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
                 string hint = string.Join(".", new[] { ns }.Concat(_containingTypes.Select(t => t.Substring(t.LastIndexOf(' ') + 1)))
                     .Concat(new[] { _symbol.Name }).Where(s => !string.IsNullOrEmpty(s))) + ".g.cs";
-                model = new NetworkModel(ns, _containingTypes.ToEquatableArray(), _symbol.Name, "class", hint, inputSize, _width,
-                    _layers.ToEquatableArray(), _loss, DecidePrediction(), _parameterCount, _bufferCount);
+                model = new NetworkModel(ns, _containingTypes.ToEquatableArray(), _symbol.Name, hint, _input,
+                    _layers.ToEquatableArray(), _loss, DecidePrediction(), (int)_parameterCount, _bufferCount, _declaresToString, NameIsFree("Kernels"));
             }
             return new NetworkParseResult(model, _diagnostics.ToEquatableArray());
         }
 
         private PredictionKind DecidePrediction()
         {
-            LayerKind? last = _layers.Count > 0 ? _layers[_layers.Count - 1].Kind : null;
-            return _loss switch
-            {
-                LossKind.CrossEntropy => PredictionKind.ArgMax,
-                LossKind.BCEWithLogits => _width == 1 ? PredictionKind.LogitThreshold : PredictionKind.None,
-                LossKind.BCE => _width == 1 ? PredictionKind.ProbabilityThreshold : PredictionKind.None,
-                LossKind.MSE => PredictionKind.None,
-                _ => _width > 1 ? PredictionKind.ArgMax : last == LayerKind.Sigmoid ? PredictionKind.ProbabilityThreshold : PredictionKind.None,
-            };
+            if (_loss is not null) return _loss.Prediction(_shape.Size);
+            if (!_shape.IsVector) return PredictionKind.None;
+            if (_shape.Size > 1) return PredictionKind.ArgMax;
+            return _layers.LastOrDefault() is ActivationLayer { Function: Activation.Sigmoid } ? PredictionKind.ProbabilityThreshold : PredictionKind.None;
         }
-
-        private static int IntArgument(AttributeData data, int index, int fallback)
-            => data.ConstructorArguments.Length > index && data.ConstructorArguments[index].Value is int value ? value : fallback;
-
-        private static float FloatArgument(AttributeData data, int index, float fallback)
-            => data.ConstructorArguments.Length > index ? ToFloat(data.ConstructorArguments[index].Value, fallback) : fallback;
-
-        private static object? NamedArgument(AttributeData data, string name)
-        {
-            foreach (KeyValuePair<string, TypedConstant> pair in data.NamedArguments)
-                if (pair.Key == name) return pair.Value.Value;
-            return null;
-        }
-
-        private static float FloatNamed(AttributeData data, string name, float fallback) => ToFloat(NamedArgument(data, name), fallback);
-
-        private static float ToFloat(object? value, float fallback) => value switch
-        {
-            float f => f,
-            double d => (float)d,
-            int i => i,
-            _ => fallback,
-        };
     }
 }

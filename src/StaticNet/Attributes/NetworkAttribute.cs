@@ -18,10 +18,25 @@ namespace StaticNet;
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
 public sealed class NetworkAttribute : Attribute;
 
-/// <summary>The number of input features of each sample. Must be the first layer attribute.</summary>
+/// <summary>
+/// The shape of each input sample, PyTorch's order with channels first: <c>[Input(features)]</c> for a vector,
+/// <c>[Input(channels, length)]</c> for a sequence, <c>[Input(channels, height, width)]</c> for an image. A batch is
+/// row-major, each sample's floats contiguous, exactly as <c>x.reshape(N, C, H, W)</c>. Must be the first layer attribute.
+/// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
-public sealed class InputAttribute(int size) : Attribute
+public sealed class InputAttribute(params int[] shape) : Attribute
 {
-    /// <summary>Features per sample.</summary>
-    public int Size { get; } = size;
+    /// <summary>The per-sample shape: one to three sizes.</summary>
+    public IReadOnlyList<int> Shape { get; } = shape;
+
+    /// <summary>Floats per sample: the product of the sizes.</summary>
+    public int Size
+    {
+        get
+        {
+            int size = 1;
+            foreach (int d in Shape) size *= d;
+            return size;
+        }
+    }
 }

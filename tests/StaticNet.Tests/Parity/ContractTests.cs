@@ -123,4 +123,19 @@ public sealed class ContractTests
             }
         });
     }
+
+    [Fact]
+    public void ToString_summarises_the_modules_like_torchinfo()
+    {
+        string[] lines = new BatchNormNet().ToString().Split('\n');
+        Assert.Equal("BatchNormNet", lines[0]);
+        Assert.Equal(["#", "Module", "Output", "shape", "Parameters"], lines[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["Input", "[64]"], lines[2].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["0", "Linear", "[32]", "2,080"], lines[3].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["1", "BatchNorm1d", "[32]", "64"], lines[4].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["2", "ReLU", "[32]", "0"], lines[5].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["3", "Linear", "[10]", "330"], lines[6].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal("Loss: CrossEntropyLoss", lines[7]);
+        Assert.Equal("Total parameters: 2,474; buffers: 64", lines[8]);
+    }
 }

@@ -31,11 +31,14 @@ public sealed partial class EveryLayerNet;
 [CrossEntropyLoss]
 public sealed partial class EveryLayerWithDropoutNet;
 
+// Deliberate: the softmax-before-MSE warning (SN0020) is suppressed as a user would, which also checks that #pragma works.
+#pragma warning disable SN0020
 [Network]
 [Input(5)]
 [Dense(4), Softmax]
 [MSELoss]
 public sealed partial class SoftmaxMseNet;
+#pragma warning restore SN0020
 
 /// <summary>Multi-label: three independent logits.</summary>
 [Network]

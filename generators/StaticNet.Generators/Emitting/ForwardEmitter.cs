@@ -1,13 +1,14 @@
+using StaticNet.Generators.Layers;
 using StaticNet.Generators.Model;
 
 namespace StaticNet.Generators.Emitting;
 
 /// <summary>
 /// Writes <c>Forward</c>: inference semantics (dropout is the identity, BatchNorm uses its running statistics), tiles
-/// of samples through two scratch buffers that live on the stack (or, for a large tile, are rented from ArrayPool and
-/// returned), so it allocates nothing and is safe to call concurrently on one instance.
+/// of samples through two scratch buffers on the stack (or, for a large tile, rented from ArrayPool and returned), so
+/// it allocates nothing and is safe to call concurrently on one instance.
 /// </summary>
-internal static class InferenceEmitter
+internal static class ForwardEmitter
 {
     /// <summary>Scratch of 2 × tile × MaxWidth floats up to this many lives on the stack; more is rented from ArrayPool.</summary>
     private const int MaxStackFloats = 2048;
@@ -15,13 +16,13 @@ internal static class InferenceEmitter
     /// <summary>Floats of scratch a full tile may use (both buffers): 256 KB, which stays in L2.</summary>
     private const int MaxTileFloats = 65536;
 
+    /// <summary>Where an activation lives: the caller's input or output, or one of the two scratch buffers.</summary>
     private enum Place { Input, A, B, Output }
 
     public static void Emit(CodeWriter w, Plan plan)
     {
         NetworkModel m = plan.Model;
         int tile = System.Math.Max(1, System.Math.Min(1024, MaxTileFloats / (2 * plan.MaxWidth)));
-        string k = NetworkEmitter.Kernels;
 
         w.Line("// Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense");
         w.Line("// kernel transposes its weights once per call) serves many samples.");
@@ -29,14 +30,14 @@ internal static class InferenceEmitter
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats");
-        w.Line(m.Loss == LossKind.CrossEntropy || m.Loss == LossKind.BCEWithLogits
+        w.Line(m.Loss is { Kind: LossKind.CrossEntropy or LossKind.BCEWithLogits }
             ? "/// (logits). Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe."
             : "/// Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">The span lengths do not match InputSize and OutputSize.</exception>");
         w.Open("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
-        w.Line($"int batch = {k}Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
-        w.Line($"{k}Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
+        w.Line("int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
+        w.Line("Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
         if (2 * plan.MaxWidth <= MaxStackFloats)
         {
             w.Open("if (batch == 1)");
@@ -62,33 +63,30 @@ internal static class InferenceEmitter
         w.Open("private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)");
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         if (m.BufferCount > 0) w.Line("global::System.ReadOnlySpan<float> buffers = _buffers;");
-        w.Line("global::System.Span<float> a = scratch.Slice(0, n * MaxWidth);");
-        w.Line("global::System.Span<float> b = scratch.Slice(n * MaxWidth, n * MaxWidth);");
+        w.Line("var a = scratch.Slice(0, n * MaxWidth);");
+        w.Line("var b = scratch.Slice(n * MaxWidth, n * MaxWidth);");
 
-        Place current = Place.Input;
-        int currentWidth = m.InputSize;
         var steps = plan.Steps;
         int last = -1;
-        for (int i = 0; i < steps.Count; i++) if (steps[i].Layer.Kind != LayerKind.Dropout) last = i;
+        for (int i = 0; i < steps.Count; i++) if (!steps[i].Layer.IdentityAtInference && !steps[i].Layer.IsView) last = i;
         if (last < 0) w.Line("x.CopyTo(y); // no layer changes values at inference");
-        for (int i = 0; i <= last; i++)
+        Place current = Place.Input;
+        for (int i = 0; i < steps.Count; i++)
         {
-            LayerStep step = steps[i];
-            LayerModel l = step.Layer;
+            Step step = steps[i];
+            Layer l = step.Layer;
             w.Line();
-            w.Line("// " + step.Describe());
-            if (l.Kind == LayerKind.Dropout)
+            w.Line("// " + step.Heading);
+            if (l.IsView || l.IdentityAtInference)
             {
-                w.Line("// (the identity at inference)");
+                w.Line(l.IsView ? "// (a view: the same floats, nothing to do)" : "// (the identity at inference)");
                 continue;
             }
             Place target = i == last ? Place.Output
-                : l.Kind == LayerKind.Dense ? (current == Place.A ? Place.B : Place.A)
+                : !l.InPlace ? (current == Place.A ? Place.B : Place.A)
                 : current == Place.Input ? Place.A : current;
-            string src = Span(current, currentWidth), dst = Span(target, l.OutputSize);
-            w.Line(Call(l, step.FusedReLU is not null, src, dst, k));
+            l.EmitForward(new ForwardContext(w, training: false, "n", Span(current, l.Input.Size), Span(target, l.Output.Size), step.FusedReLU is not null, i + 1));
             current = target;
-            currentWidth = l.OutputSize;
         }
         w.Close();
         w.Line();
@@ -101,20 +99,4 @@ internal static class InferenceEmitter
         Place.A => $"a.Slice(0, n * {width})",
         _ => $"b.Slice(0, n * {width})",
     };
-
-    private static string Call(LayerModel l, bool relu, string src, string dst, string k)
-    {
-        string arg = Plan.Float(l.Argument);
-        return l.Kind switch
-        {
-            LayerKind.Dense => $"{k}Dense.Forward({src}, p.Slice({l.WeightOffset}, {l.WeightLength}), p.Slice({l.BiasOffset}, {l.OutputSize}), {dst}, n, {l.InputSize}, {l.OutputSize}, relu: {(relu ? "true" : "false")});",
-            LayerKind.ReLU => $"{k}Activations.ReLU({src}, {dst});",
-            LayerKind.LeakyReLU => $"{k}Activations.LeakyReLU({src}, {dst}, {arg});",
-            LayerKind.ELU => $"{k}Activations.ELU({src}, {dst}, {arg});",
-            LayerKind.Softmax => $"{k}Activations.Softmax({src}, {dst}, n, {l.OutputSize});",
-            LayerKind.BatchNorm => $"{k}Normalization.BatchNormEval({src}, {dst}, p.Slice({l.WeightOffset}, {l.OutputSize}), p.Slice({l.BiasOffset}, {l.OutputSize}), buffers.Slice({l.BufferOffset}, {l.OutputSize}), buffers.Slice({l.BufferOffset + l.OutputSize}, {l.OutputSize}), n, {l.OutputSize}, {arg});",
-            LayerKind.LayerNorm => $"{k}Normalization.LayerNorm({src}, {dst}, p.Slice({l.WeightOffset}, {l.OutputSize}), p.Slice({l.BiasOffset}, {l.OutputSize}), default, default, n, {l.OutputSize}, {arg});",
-            _ => $"{k}Activations.{l.Kind}({src}, {dst});", // Sigmoid, Tanh, GELU, SiLU
-        };
-    }
 }
