@@ -149,17 +149,17 @@ internal static class Descriptors
 
     public static readonly DiagnosticDescriptor NeedsFlatten = Make("SN0026",
         "A shaped output needs [Flatten]",
-        "{0} needs a vector, but it receives a {1} map; add [Flatten] before it",
+        "{0} needs a vector, but it receives a map of {1}; add [Flatten] before it",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor NeedsMap = Make("SN0027",
-        "Convolution or pooling after a vector",
-        "{0} needs a {1} input, but it receives a vector of {2}; declare the input's shape ([Input(channels, {3})]) or move the layer before [Flatten]",
+        "Convolution or pooling needs a map of its rank",
+        "{0} needs a {1} input, but it receives {2}; declare the input's shape in [Input], or move the layer before [Flatten]",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor OutputTooSmall = Make("SN0028",
         "Convolution or pooling output would be empty",
-        "{0} on an input of {1} with kernel {2}, stride {3} and padding {4} gives floor(({1} + 2·{4} − {2}) / {3}) + 1 < 1 outputs; use a smaller kernel or more padding",
+        "{0} on an input of {1} with kernel {2}, stride {3} and padding {4} has no output: every spatial size n needs n + 2·padding ≥ kernel (PyTorch: floor((n + 2·padding − kernel) / stride) + 1 ≥ 1); use a smaller kernel or more padding",
         DiagnosticSeverity.Error);
 
     public static readonly DiagnosticDescriptor InputRank = Make("SN0029",

@@ -22,6 +22,13 @@ internal static class LayerKinds
         [nameof(DropoutAttribute)] = DropoutLayer.Parse,
         [nameof(BatchNormAttribute)] = BatchNormLayer.Parse,
         [nameof(LayerNormAttribute)] = LayerNormLayer.Parse,
+        [nameof(Conv1dAttribute)] = ConvLayer.Parse1d,
+        [nameof(Conv2dAttribute)] = ConvLayer.Parse2d,
+        [nameof(MaxPool1dAttribute)] = PoolLayer.ParseMax1d,
+        [nameof(MaxPool2dAttribute)] = PoolLayer.ParseMax2d,
+        [nameof(AvgPool1dAttribute)] = PoolLayer.ParseAvg1d,
+        [nameof(AvgPool2dAttribute)] = PoolLayer.ParseAvg2d,
+        [nameof(FlattenAttribute)] = FlattenLayer.Parse,
     };
 
     /// <summary>Every attribute that declares part of a network, besides [Network] itself: [Input], the layers, the losses.</summary>
