@@ -13,8 +13,13 @@ internal static class ForwardEmitter
     /// <summary>Scratch of 2 × tile × MaxWidth floats up to this many lives on the stack; more is rented from ArrayPool.</summary>
     private const int MaxStackFloats = 2048;
 
-    /// <summary>Floats of scratch a full tile may use (both buffers): 256 KB, which stays in L2.</summary>
-    private const int MaxTileFloats = 65536;
+    /// <summary>
+    /// Floats of scratch a full tile may use (both buffers, 2 MB). Each tile packs every layer's weights once, so tiles of
+    /// a wide network must still be long (at least <see cref="MinTile"/> samples) for the packing to be a small part.
+    /// </summary>
+    private const int MaxTileFloats = 1 << 19;
+
+    private const int MinTile = 64, MaxTile = 1024;
 
     /// <summary>Where an activation lives: the caller's input or output, or one of the two scratch buffers.</summary>
     private enum Place { Input, A, B, Output }
@@ -22,10 +27,9 @@ internal static class ForwardEmitter
     public static void Emit(CodeWriter w, Plan plan)
     {
         NetworkModel m = plan.Model;
-        int tile = System.Math.Max(1, System.Math.Min(1024, MaxTileFloats / (2 * plan.MaxWidth)));
+        int tile = System.Math.Max(MinTile, System.Math.Min(MaxTile, MaxTileFloats / (2 * plan.MaxWidth)));
 
-        w.Line("// Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense");
-        w.Line("// kernel transposes its weights once per call) serves many samples.");
+        w.Line("// Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.");
         w.Line($"private const int TileSize = {tile};");
         w.Line();
         w.Line("/// <summary>");

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
@@ -31,16 +32,14 @@ public static partial class Dense
         ref float wr = ref MemoryMarshal.GetReference(weight);
         ref float br = ref MemoryMarshal.GetReference(bias);
         ref float yr = ref MemoryMarshal.GetReference(y);
-        if (batch >= BatchedMinBatch)
+        if (batch >= BatchedMinBatch && Vector128.IsHardwareAccelerated)
         {
-            // Many samples: the weights transposed once per call, then each input broadcast into vectors of outputs.
-            if (Vector512.IsHardwareAccelerated) ForwardBatched<Simd512, Vector512<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
-            else if (Vector256.IsHardwareAccelerated) ForwardBatched<Simd256, Vector256<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
-            else if (Vector128.IsHardwareAccelerated) ForwardBatched<Simd128, Vector128<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
-            else ForwardScalar(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
+            // Many samples: the weights packed once per call into panels of Wᵀ, then the register-tiled product.
+            Product(ref xr, inSize, 1, ref wr, 1, inSize, inSize, outSize, ref yr, outSize, batch, bias, relu);
+            return;
         }
         // Few samples: per sample, 16 outputs at a time with one transposed reduction (inlined: constant sizes).
-        else if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
             ForwardRows512(ref xr, ref wr, ref br, ref yr, 0, batch, inSize, outSize, relu);
         else if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
             ForwardCore<Simd512, Vector512<float>>(ref xr, ref wr, ref br, ref yr, batch, inSize, outSize, relu);
@@ -63,13 +62,9 @@ public static partial class Dense
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float dwr = ref MemoryMarshal.GetReference(dWeight);
-        // dW[o, :] = Σₛ dy[s, o]·x[s, :]: rows o of dW from rows s of x, each dy[s, o] broadcast (no reduction).
-        if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
-            WeightGradient<Simd512, Vector512<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
-        else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
-            WeightGradient<Simd256, Vector256<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
-        else if (Vector128.IsHardwareAccelerated && inSize >= Vector128<float>.Count)
-            WeightGradient<Simd128, Vector128<float>>(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
+        // dW[o, :] = Σₛ dy[s, o]·x[s, :]: A = dyᵀ (by strides), B = x's rows packed into panels.
+        if (Vector128.IsHardwareAccelerated)
+            Product(ref dyr, 1, outSize, ref xr, inSize, 1, batch, inSize, ref dwr, inSize, outSize, default, relu: false);
         else
             BackwardWeightScalar(ref dyr, ref xr, ref dwr, batch, inSize, outSize);
 
@@ -148,15 +143,25 @@ public static partial class Dense
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float wr = ref MemoryMarshal.GetReference(weight);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
-        // dx[s, :] = Σₒ dy[s, o]·W[o, :]: rows s of dx from rows o of W, each dy[s, o] broadcast (no reduction).
-        if (Vector512.IsHardwareAccelerated && inSize >= Vector512<float>.Count)
-            BroadcastGemm<Simd512, Vector512<float>>(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, outSize, inSize);
-        else if (Vector256.IsHardwareAccelerated && inSize >= Vector256<float>.Count)
-            BroadcastGemm<Simd256, Vector256<float>>(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, outSize, inSize);
-        else if (Vector128.IsHardwareAccelerated && inSize >= Vector128<float>.Count)
-            BroadcastGemm<Simd128, Vector128<float>>(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, outSize, inSize);
+        // dx[s, :] = Σₒ dy[s, o]·W[o, :]: A = dy, B = W's rows packed into panels.
+        if (Vector128.IsHardwareAccelerated)
+            Product(ref dyr, outSize, 1, ref wr, inSize, 1, outSize, inSize, ref dxr, inSize, batch, default, relu: false);
         else
             BackwardInputScalar(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
+    }
+
+    /// <summary>
+    /// C[i, j] = init + Σₚ A[i·aRow + p·aDepth]·B[p·pStride + j·jStride] through <see cref="Gemm"/>: B packed into rented
+    /// scratch, the product, the scratch returned. init is the bias, or 0 when <paramref name="bias"/> is empty.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Product(ref float a, nint aRow, nint aDepth, ref float b, nint pStride, nint jStride, int k, int n,
+        ref float c, nint ldc, int m, ReadOnlySpan<float> bias, bool relu)
+    {
+        float[] packed = ArrayPool<float>.Shared.Rent(Gemm.PackedLength(k, n));
+        Gemm.PackB(ref b, pStride, jStride, k, n, packed);
+        Gemm.Multiply(ref a, aRow, aDepth, packed, ref c, ldc, m, n, k, bias, accumulate: false, relu);
+        ArrayPool<float>.Shared.Return(packed);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -83,9 +83,8 @@ namespace Samples
         int global::StaticNet.IClassifierNetwork.ClassCount => ClassCount;
         global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.CrossEntropy;
 
-        // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense
-        // kernel transposes its weights once per call) serves many samples.
-        private const int TileSize = 512;
+        // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
+        private const int TileSize = 1024;
 
         /// <summary>
         /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats

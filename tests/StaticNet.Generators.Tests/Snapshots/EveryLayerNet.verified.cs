@@ -117,8 +117,7 @@ namespace Samples
         global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;
         global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.MSE;
 
-        // Samples per inference tile: as many as keep both scratch buffers in cache, so each kernel call (the dense
-        // kernel transposes its weights once per call) serves many samples.
+        // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
         private const int TileSize = 1024;
 
         /// <summary>

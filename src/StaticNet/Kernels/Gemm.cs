@@ -1,0 +1,372 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticNet.Kernels;
+
+/// <summary>
+/// C = init + A·B for the dense layers, in the manner of BLIS/OpenBLAS: B is packed once into panels of one or two
+/// vectors' width (<see cref="PackB"/>), A is packed per block into tiles of <c>MR</c> interleaved rows, and a register
+/// tile of MR rows × one or two vectors of C is computed by broadcasting each packed A value into FMAs with the panel's
+/// row. The loops around the tile block for the caches: KC = <see cref="DepthBlock"/> values of the depth at a time
+/// (a packed A tile and a B panel slice stay in L1), MC = <see cref="RowBlock"/> rows of A at a time (their packed block
+/// stays in L2 while every panel of B passes).
+/// </summary>
+/// <remarks>
+/// <para>The tile's shape is sized to the register file, so that no accumulator spills: with 16 vector registers (x64
+/// AVX2 and SSE) 6 rows × 2 vectors or 12 rows × 1 vector (12 accumulators, 2 panel vectors, 1 broadcast); with 32
+/// (AVX-512, ARM64 NEON) 12 rows × 2 vectors (24 accumulators). A panel of one vector serves layers no wider than a
+/// vector (10 classes on AVX2 would waste 6 of 16 lanes otherwise).</para>
+/// <para>Edge tiles (the last rows of A, the last, partial panel of C) are computed in full into a scratch tile and
+/// copied out, so the kernel always runs its constant shape. Each call rents its scratch, so calls are thread-safe and,
+/// after warm-up, allocation-free.</para>
+/// </remarks>
+internal static class Gemm
+{
+    /// <summary>Depth (k) per pass.</summary>
+    private const int DepthBlock = 256;
+
+    /// <summary>Rows of A per packed block: a multiple of every tile height (6 and 12).</summary>
+    private const int RowBlock = 96;
+
+    /// <summary>The widest accelerated vector, in floats: the panel unit. Gemm needs a Vector128 at least.</summary>
+    public static int Width => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count : Vector128<float>.Count;
+
+    /// <summary>Floats per panel row for a C (and B) of <paramref name="n"/> columns: one vector when n fits one, else two.</summary>
+    public static int PanelWidth(int n) => n <= Width ? Width : 2 * Width;
+
+    /// <summary>Floats of <see cref="PackB"/>'s output for a depth of <paramref name="k"/> and <paramref name="n"/> columns (zero-padded to whole panels).</summary>
+    public static int PackedLength(int k, int n)
+    {
+        int w = PanelWidth(n);
+        return (n + w - 1) / w * w * k;
+    }
+
+    /// <summary>Vector registers: 32 on AVX-512 and ARM64, 16 on x64 without AVX-512.</summary>
+    private static bool WideRegisterFile => Vector512.IsHardwareAccelerated || AdvSimd.IsSupported;
+
+    /// <summary>
+    /// Packs B[p, j] = src[p·<paramref name="pStride"/> + j·<paramref name="jStride"/>] (p &lt; k, j &lt; n) into panels: panel
+    /// q holds columns q·w … q·w + w − 1 (w = <see cref="PanelWidth"/>), row by row, zeros past column n.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackB(ref float src, nint pStride, nint jStride, int k, int n, Span<float> packed)
+    {
+        int w = PanelWidth(n);
+        if (packed.Length < PackedLength(k, n)) throw new ArgumentException($"Packed B needs {PackedLength(k, n)} floats, but the span has {packed.Length}.", nameof(packed));
+        ref float dst = ref MemoryMarshal.GetReference(packed);
+        for (int j0 = 0; j0 < n; j0 += w)
+        {
+            int cols = Math.Min(w, n - j0);
+            ref float panel = ref Unsafe.Add(ref dst, (nint)j0 * k);
+            if (jStride == 1)
+            {
+                // Rows of the source are rows of the panel: copies.
+                for (int p = 0; p < k; p++)
+                {
+                    ref float row = ref Unsafe.Add(ref panel, (nint)p * w);
+                    ref float from = ref Unsafe.Add(ref src, p * pStride + j0);
+                    if (cols == w)
+                    {
+                        // A whole panel row: a few vector moves (a span copy per row costs a call each).
+                        for (nint x = 0; x < w; x += Vector128<float>.Count) Vector128.LoadUnsafe(ref from, (nuint)x).StoreUnsafe(ref row, (nuint)x);
+                        continue;
+                    }
+                    MemoryMarshal.CreateReadOnlySpan(ref from, cols).CopyTo(MemoryMarshal.CreateSpan(ref row, cols));
+                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref row, cols), w - cols).Clear();
+                }
+                continue;
+            }
+            // A transposition (B = Wᵀ of a weight W[n, k] stored by rows): 8 × 8 blocks with AVX, then the rest element
+            // by element, in blocks of 8 depths so that each source row is read 32 bytes at a time.
+            int fast = Avx.IsSupported && pStride == 1 ? cols / 8 * 8 : 0, deep = k / 8 * 8;
+            for (int j = 0; j < fast; j += 8)
+                for (int p0 = 0; p0 < deep; p0 += 8)
+                    Transpose8(ref Unsafe.Add(ref src, (j0 + j) * jStride + p0), jStride, ref Unsafe.Add(ref panel, (nint)p0 * w + j), w);
+            for (int p0 = 0; p0 < k; p0 += 8)
+            {
+                int depth = Math.Min(8, k - p0);
+                for (int j = p0 < deep ? fast : 0; j < cols; j++)
+                {
+                    ref float s = ref Unsafe.Add(ref src, (j0 + j) * jStride + p0 * pStride);
+                    for (int p = 0; p < depth; p++) Unsafe.Add(ref panel, (nint)(p0 + p) * w + j) = Unsafe.Add(ref s, p * pStride);
+                }
+                for (int p = 0; p < depth; p++)
+                    for (int j = cols; j < w; j++) Unsafe.Add(ref panel, (nint)(p0 + p) * w + j) = 0f;
+            }
+        }
+    }
+
+    /// <summary>dst[c·dstStride + r] = src[r·srcStride + c] for r, c &lt; 8: the classic unpack, shuffle, permute transpose.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(ref float src, nint srcStride, ref float dst, nint dstStride)
+    {
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref src), r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride)), r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * srcStride)), r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * srcStride));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * srcStride)), r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * srcStride));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
+        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, dstStride));
+        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * dstStride));
+        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * dstStride));
+        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * dstStride));
+        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * dstStride));
+        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
+    }
+
+    /// <summary>
+    /// C[i, j] = init + Σₚ A[i·aRow + p·aDepth]·B[p, j] for i &lt; m, j &lt; n, with B packed by <see cref="PackB"/>; init is
+    /// <paramref name="bias"/>[j] (or 0 when it is empty), or C's own value when <paramref name="accumulate"/>; then ReLU
+    /// when <paramref name="relu"/>. C is row-major with rows <paramref name="ldc"/> apart; nothing past column n is written.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Multiply(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+    {
+        if (packedB.Length < PackedLength(k, n)) throw new ArgumentException($"Packed B needs {PackedLength(k, n)} floats, but the span has {packedB.Length}.", nameof(packedB));
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} floats, but the span has {bias.Length}.", nameof(bias));
+        if (m == 0 || n == 0) return;
+        if (Vector512.IsHardwareAccelerated) Run<Simd512, Vector512<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        else if (Vector256.IsHardwareAccelerated) Run<Simd256, Vector256<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        else Run<Simd128, Vector128<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+    }
+
+    /// <summary>
+    /// The shape of a register tile and how it reads A, as a type: each <see cref="Blocks"/> instantiation inlines the
+    /// kernel for one shape, with every size a constant (a method inlining several shapes would exceed the JIT's inlining
+    /// budget, and a kernel left as a call runs with run-time sizes, unoptimised at first under tiered compilation).
+    /// </summary>
+    private interface ITile
+    {
+        /// <summary>Rows of C (and of A) per tile.</summary>
+        static abstract int Rows { get; }
+
+        /// <summary>Vectors of C per tile row (the panel width in vectors).</summary>
+        static abstract int Vectors { get; }
+
+        /// <summary>A is read in place, not from <see cref="PackA"/>'s output.</summary>
+        static abstract bool InPlace { get; }
+
+        /// <summary>In place with rows adjacent (A = dyᵀ of the weight gradient): row offsets are constants. Else row-major.</summary>
+        static abstract bool UnitRow { get; }
+    }
+
+    // Packed A: a[p·rows + r], every offset a constant. 12 rows × 1 vector, or × 2 with 32 registers, 6 × 2 with 16.
+    private readonly struct Packed12x1 : ITile { public static int Rows => 12; public static int Vectors => 1; public static bool InPlace => false; public static bool UnitRow => false; }
+    private readonly struct Packed12x2 : ITile { public static int Rows => 12; public static int Vectors => 2; public static bool InPlace => false; public static bool UnitRow => false; }
+    private readonly struct Packed6x2 : ITile { public static int Rows => 6; public static int Vectors => 2; public static bool InPlace => false; public static bool UnitRow => false; }
+    // A = dyᵀ in place: a[r + p·aDepth], row offsets constant, so as many rows as packed.
+    private readonly struct UnitRow12x1 : ITile { public static int Rows => 12; public static int Vectors => 1; public static bool InPlace => true; public static bool UnitRow => true; }
+    private readonly struct UnitRow12x2 : ITile { public static int Rows => 12; public static int Vectors => 2; public static bool InPlace => true; public static bool UnitRow => true; }
+    private readonly struct UnitRow6x2 : ITile { public static int Rows => 6; public static int Vectors => 2; public static bool InPlace => true; public static bool UnitRow => true; }
+    // Row-major activations in place: a[r·aRow + p], one register per row offset, so at most 8 rows.
+    private readonly struct RowMajor8x1 : ITile { public static int Rows => 8; public static int Vectors => 1; public static bool InPlace => true; public static bool UnitRow => false; }
+    private readonly struct RowMajor8x2 : ITile { public static int Rows => 8; public static int Vectors => 2; public static bool InPlace => true; public static bool UnitRow => false; }
+    private readonly struct RowMajor6x2 : ITile { public static int Rows => 6; public static int Vectors => 2; public static bool InPlace => true; public static bool UnitRow => false; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Run<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        bool one = n <= TSimd.Width, wide = WideRegisterFile;
+        int panels = (n + (one ? 1 : 2) * TSimd.Width - 1) / ((one ? 1 : 2) * TSimd.Width);
+        // Packing A costs a pass over it; it pays when many panels reuse the packed block (and is needed for other strides).
+        if (panels >= 4 || (aRow != 1 && aDepth != 1))
+        {
+            if (one) Blocks<TSimd, TVec, Packed12x1, Packed12x1>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, Packed12x2, Packed12x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, Packed6x2, Packed6x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        }
+        else if (aRow == 1)
+        {
+            if (one) Blocks<TSimd, TVec, UnitRow12x1, Packed12x1>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, UnitRow12x2, Packed12x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, UnitRow6x2, Packed6x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        }
+        else
+        {
+            if (one) Blocks<TSimd, TVec, RowMajor8x1, Packed12x1>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, RowMajor8x2, Packed12x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, RowMajor6x2, Packed6x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        }
+    }
+
+    /// <summary>
+    /// The blocked loops for one tile shape: <typeparamref name="TMain"/> for the rows it can take, <typeparamref name="TTail"/>
+    /// (packed, zero-padded) for the rest, which is all of A when TMain packs too.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Blocks<TSimd, TVec, TMain, TTail>(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile where TTail : struct, ITile
+    {
+        int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows, pr = TTail.Rows;
+        int panels = (n + w - 1) / w;
+        int mcMax = Math.Min(RowBlock, (m + pr - 1) / pr * pr), kcMax = Math.Min(DepthBlock, k);
+        float[] rented = ArrayPool<float>.Shared.Rent(mcMax * kcMax + panels * w);
+        Span<float> paddedBias = rented.AsSpan(mcMax * kcMax, panels * w);
+        paddedBias.Clear();
+        bias.Slice(0, bias.IsEmpty ? 0 : n).CopyTo(paddedBias);
+        Span<float> edge = stackalloc float[12 * 2 * Vector512<float>.Count];
+        ref float b = ref MemoryMarshal.GetReference(packedB);
+        ref float bp0 = ref MemoryMarshal.GetReference(paddedBias);
+        ref float ap0 = ref MemoryMarshal.GetReference(rented.AsSpan());
+        ref float t = ref MemoryMarshal.GetReference(edge);
+
+        for (int pc = 0; pc < k; pc += DepthBlock)
+        {
+            int kc = Math.Min(DepthBlock, k - pc);
+            bool add = accumulate || pc > 0, last = relu && pc + kc == k;
+            for (int ic = 0; ic < m; ic += RowBlock)
+            {
+                int mc = Math.Min(RowBlock, m - ic);
+                ref float block = ref Unsafe.Add(ref a, ic * aRow + pc * aDepth);
+                // Rows read in place stop at the last whole tile; the rest (or, packed, everything) goes through PackA.
+                int direct = TMain.InPlace ? mc / mr * mr : 0;
+                if (direct < mc) PackA(ref Unsafe.Add(ref block, direct * aRow), aRow, aDepth, mc - direct, kc, pr, ref ap0);
+                for (int q = 0; q < panels; q++)
+                {
+                    int cols = Math.Min(w, n - q * w);
+                    ref float panel = ref Unsafe.Add(ref b, (nint)q * k * w + (nint)pc * w);
+                    ref float panelBias = ref Unsafe.Add(ref bp0, q * w);
+                    for (int ir = 0; ir < direct; ir += mr)
+                    {
+                        // A partial last panel goes through the scratch tile, so nothing past column n is written.
+                        ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
+                        bool whole = cols == w;
+                        if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, mr, cols);
+                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref block, ir * aRow), TMain.UnitRow ? 1 : aRow, TMain.UnitRow ? aDepth : 1, ref panel, kc,
+                            ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, mr, TMain.Vectors);
+                        if (!whole) CopyBlock(ref t, w, ref tileC, ldc, mr, cols);
+                    }
+                    for (int ir = direct; ir < mc; ir += pr)
+                    {
+                        // Packed tiles; an edge (rows past m computed from A's zero padding) through the scratch tile.
+                        ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
+                        int rows = Math.Min(pr, mc - ir);
+                        bool whole = cols == w && rows == pr;
+                        if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, rows, cols);
+                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref ap0, (ir - direct) * kc), 1, pr, ref panel, kc,
+                            ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, pr, TTail.Vectors);
+                        if (!whole) CopyBlock(ref t, w, ref tileC, ldc, rows, cols);
+                    }
+                }
+            }
+        }
+        ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// The register tile: <paramref name="rows"/> rows × <paramref name="vectors"/> vectors of C (constants after inlining)
+    /// over kc depths; A read at a[r·rowStride + p·depthStride], B a panel of <c>vectors</c> vectors per depth.
+    /// No call may appear inside: it would make the JIT keep the accumulators in memory.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel<TSimd, TVec>(ref float a, nint rowStride, nint depthStride, ref float b, nint kc, ref float c, nint ldc,
+        ref float bias, bool accumulate, bool relu, int rows, int vectors)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        nint w = TSimd.Width;
+        TVec i0 = accumulate ? default : TSimd.Load(ref bias, 0), i1 = accumulate || vectors < 2 ? default : TSimd.Load(ref bias, w);
+        TVec c00 = accumulate ? TSimd.Load(ref c, 0) : i0, c01 = vectors < 2 ? default : accumulate ? TSimd.Load(ref c, w) : i1;
+        TVec c10 = rows <= 1 ? default : accumulate ? TSimd.Load(ref c, 1 * ldc) : i0, c11 = rows <= 1 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 1 * ldc + w) : i1;
+        TVec c20 = rows <= 2 ? default : accumulate ? TSimd.Load(ref c, 2 * ldc) : i0, c21 = rows <= 2 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 2 * ldc + w) : i1;
+        TVec c30 = rows <= 3 ? default : accumulate ? TSimd.Load(ref c, 3 * ldc) : i0, c31 = rows <= 3 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 3 * ldc + w) : i1;
+        TVec c40 = rows <= 4 ? default : accumulate ? TSimd.Load(ref c, 4 * ldc) : i0, c41 = rows <= 4 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 4 * ldc + w) : i1;
+        TVec c50 = rows <= 5 ? default : accumulate ? TSimd.Load(ref c, 5 * ldc) : i0, c51 = rows <= 5 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 5 * ldc + w) : i1;
+        TVec c60 = rows <= 6 ? default : accumulate ? TSimd.Load(ref c, 6 * ldc) : i0, c61 = rows <= 6 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 6 * ldc + w) : i1;
+        TVec c70 = rows <= 7 ? default : accumulate ? TSimd.Load(ref c, 7 * ldc) : i0, c71 = rows <= 7 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 7 * ldc + w) : i1;
+        TVec c80 = rows <= 8 ? default : accumulate ? TSimd.Load(ref c, 8 * ldc) : i0, c81 = rows <= 8 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 8 * ldc + w) : i1;
+        TVec c90 = rows <= 9 ? default : accumulate ? TSimd.Load(ref c, 9 * ldc) : i0, c91 = rows <= 9 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 9 * ldc + w) : i1;
+        TVec c100 = rows <= 10 ? default : accumulate ? TSimd.Load(ref c, 10 * ldc) : i0, c101 = rows <= 10 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 10 * ldc + w) : i1;
+        TVec c110 = rows <= 11 ? default : accumulate ? TSimd.Load(ref c, 11 * ldc) : i0, c111 = rows <= 11 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 11 * ldc + w) : i1;
+        for (nint p = 0; p < kc; p++)
+        {
+            TVec b0 = TSimd.Load(ref b, 0), b1 = vectors > 1 ? TSimd.Load(ref b, w) : default;
+            TVec g = TSimd.Broadcast(a);
+            c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
+            if (rows > 1) { g = TSimd.Broadcast(Unsafe.Add(ref a, 1 * rowStride)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
+            if (rows > 2) { g = TSimd.Broadcast(Unsafe.Add(ref a, 2 * rowStride)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
+            if (rows > 3) { g = TSimd.Broadcast(Unsafe.Add(ref a, 3 * rowStride)); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
+            if (rows > 4) { g = TSimd.Broadcast(Unsafe.Add(ref a, 4 * rowStride)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
+            if (rows > 5) { g = TSimd.Broadcast(Unsafe.Add(ref a, 5 * rowStride)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
+            if (rows > 6) { g = TSimd.Broadcast(Unsafe.Add(ref a, 6 * rowStride)); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
+            if (rows > 7) { g = TSimd.Broadcast(Unsafe.Add(ref a, 7 * rowStride)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
+            if (rows > 8) { g = TSimd.Broadcast(Unsafe.Add(ref a, 8 * rowStride)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
+            if (rows > 9) { g = TSimd.Broadcast(Unsafe.Add(ref a, 9 * rowStride)); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
+            if (rows > 10) { g = TSimd.Broadcast(Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
+            if (rows > 11) { g = TSimd.Broadcast(Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
+            a = ref Unsafe.Add(ref a, depthStride);
+            b = ref Unsafe.Add(ref b, vectors * w);
+        }
+        Store<TSimd, TVec>(c00, c01, ref c, vectors, relu);
+        if (rows > 1) Store<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, 1 * ldc), vectors, relu);
+        if (rows > 2) Store<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * ldc), vectors, relu);
+        if (rows > 3) Store<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * ldc), vectors, relu);
+        if (rows > 4) Store<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * ldc), vectors, relu);
+        if (rows > 5) Store<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * ldc), vectors, relu);
+        if (rows > 6) Store<TSimd, TVec>(c60, c61, ref Unsafe.Add(ref c, 6 * ldc), vectors, relu);
+        if (rows > 7) Store<TSimd, TVec>(c70, c71, ref Unsafe.Add(ref c, 7 * ldc), vectors, relu);
+        if (rows > 8) Store<TSimd, TVec>(c80, c81, ref Unsafe.Add(ref c, 8 * ldc), vectors, relu);
+        if (rows > 9) Store<TSimd, TVec>(c90, c91, ref Unsafe.Add(ref c, 9 * ldc), vectors, relu);
+        if (rows > 10) Store<TSimd, TVec>(c100, c101, ref Unsafe.Add(ref c, 10 * ldc), vectors, relu);
+        if (rows > 11) Store<TSimd, TVec>(c110, c111, ref Unsafe.Add(ref c, 11 * ldc), vectors, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool relu)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        TSimd.Store(relu ? TSimd.Max(v0, TSimd.Zero) : v0, ref c, 0);
+        if (vectors > 1) TSimd.Store(relu ? TSimd.Max(v1, TSimd.Zero) : v1, ref c, TSimd.Width);
+    }
+
+    /// <summary>
+    /// Packs rows of A (mc of them, kc deep) into tiles of <paramref name="mr"/> rows, each stored depth by depth:
+    /// packed[tile·mr·kc + p·mr + r] = A[(tile·mr + r)·aRow + p·aDepth], zeros for the rows past mc.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PackA(ref float a, nint aRow, nint aDepth, int mc, int kc, int mr, ref float packed)
+    {
+        for (int i0 = 0; i0 < mc; i0 += mr)
+        {
+            ref float tile = ref Unsafe.Add(ref packed, (nint)i0 * kc);
+            int rows = Math.Min(mr, mc - i0);
+            if (aRow == 1)
+            {
+                // Columns of A are contiguous (A = dyᵀ in the weight gradient): each depth is one short copy.
+                for (int p = 0; p < kc; p++)
+                {
+                    ref float dst = ref Unsafe.Add(ref tile, (nint)p * mr);
+                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, i0 + p * aDepth), rows).CopyTo(MemoryMarshal.CreateSpan(ref dst, rows));
+                    for (int r = rows; r < mr; r++) Unsafe.Add(ref dst, r) = 0f;
+                }
+                continue;
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                ref float src = ref Unsafe.Add(ref a, (i0 + r) * aRow);
+                for (int p = 0; p < kc; p++) Unsafe.Add(ref tile, (nint)p * mr + r) = Unsafe.Add(ref src, p * aDepth);
+            }
+            for (int r = rows; r < mr; r++)
+                for (int p = 0; p < kc; p++) Unsafe.Add(ref tile, (nint)p * mr + r) = 0f;
+        }
+    }
+
+    private static void CopyBlock(ref float src, nint srcStride, ref float dst, nint dstStride, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref src, r * srcStride), cols).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref dst, r * dstStride), cols));
+    }
+}

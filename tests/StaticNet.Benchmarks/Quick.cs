@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+
+namespace StaticNet.Benchmarks;
+
+/// <summary>
+/// <c>--quick</c>: every workload beside its peer in one process, timed by Stopwatch (median of repeated batches of
+/// calls), printed as a table and one JSON line; <c>--smoke</c> runs each once, for CI. BenchmarkDotNet gives the
+/// careful figures; this gives the ratios in a minute, on each vector path.
+/// </summary>
+public static class Quick
+{
+    public static void Run(bool smoke)
+    {
+        using var w = new Workloads();
+        string path = Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
+        Console.WriteLine($".NET {Environment.Version}, {path}, {Environment.ProcessorCount} cores");
+        var rows = new List<(string Name, double Ours, string Peer, double PeerValue, string Unit)>();
+        var json = new Dictionary<string, double>();
+        void Row(string name, string unit, double scale, Action ours, string peer = "", Action? peerRun = null, double peerValue = 0)
+        {
+            double a = Time(ours, smoke) * scale;
+            double b = peerRun is null ? peerValue : Time(peerRun, smoke) * scale;
+            rows.Add((name, a, peer, b, unit));
+            json[name] = Math.Round(a, 2);
+            if (peerRun is not null) json[name + " " + peer] = Math.Round(b, 2);
+        }
+        Row("W1 100 full-batch epochs", "ms", 1e3, () => w.W1FullBatchEpochs());
+        Row("W2 TrainStep 32", "us", 1e6, () => w.W2TrainStep());
+        Row("W3 Forward 1", "ns", 1e9, w.W3ForwardOne, "ONNX Runtime", w.OnnxDigitsOne.Run);
+        Row("W4 Forward 1797", "us", 1e6, w.W4ForwardAll, "ONNX Runtime", w.OnnxDigitsAll.Run);
+        Row("W5 784-512-256-10 step 128", "us", 1e6, () => w.W5ScaleStep());
+        Row("W6 784-512-256-10 Forward 1000", "us", 1e6, w.W6ScaleForward, "ONNX Runtime", w.OnnxMnistBatch.Run);
+        Row("W7 784-512-256-10 Forward 1", "us", 1e6, w.W7ScaleForwardOne, "ONNX Runtime", w.OnnxMnistOne.Run);
+        foreach (var r in rows)
+            Console.WriteLine(r.Peer.Length == 0
+                ? $"{r.Name,-32} {r.Ours,10:F2} {r.Unit}"
+                : $"{r.Name,-32} {r.Ours,10:F2} {r.Unit}   {r.Peer} {r.PeerValue,10:F2} {r.Unit}   ratio {r.PeerValue / r.Ours:F2}x");
+        Console.WriteLine(JsonSerializer.Serialize(json));
+    }
+
+    /// <summary>Seconds per call: the median of 15 timed batches, each long enough (≥ 20 ms) to swamp the timer.</summary>
+    private static double Time(Action action, bool smoke)
+    {
+        action();
+        if (smoke) return Measure(action, 1);
+        int calls = 1;
+        while (Measure(action, calls) < 0.02) calls *= 2;
+        var samples = new double[15];
+        for (int r = 0; r < samples.Length; r++) samples[r] = Measure(action, calls) / calls;
+        Array.Sort(samples);
+        return samples[samples.Length / 2];
+    }
+
+    private static double Measure(Action action, int calls)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++) action();
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+}

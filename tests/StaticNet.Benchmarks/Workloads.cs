@@ -1,0 +1,112 @@
+namespace StaticNet.Benchmarks;
+
+/// <summary>
+/// The speed workloads W1–W7 exactly as the PyTorch scripts in ../shared/bench run them, shared by the BenchmarkDotNet
+/// classes and the quick harness (<c>--quick</c>), so both measure the same work.
+/// </summary>
+public sealed class Workloads : IDisposable
+{
+    public const int DigitsRows = 1797, TrainRows = 1437, Batch = 32;
+    public const int ScaleBatch = 128, ScaleBatches = 8, ScaleForwardRows = 1000;
+
+    public readonly float[] Digits, DigitsOutputs, One, OneOutput;
+    public readonly int[] Labels;
+    public readonly float[] Mnist, MnistOutputs, MnistOne, MnistOneOutput;
+    public readonly int[] MnistLabels;
+
+    private readonly DigitsNet _digits = new(0);
+    private readonly Adam _digitsAdam = new(1e-3f);
+    private readonly float[] _batch = new float[Batch * DigitsNet.InputSize];
+    private readonly int[] _batchLabels = new int[Batch];
+    private readonly int[] _order = Enumerable.Range(0, TrainRows).ToArray();
+    private readonly Rng _shuffle = new(0);
+    private int _cursor = TrainRows;
+
+    private readonly MnistNet _mnist = new(0);
+    private readonly Adam _mnistAdam = new(1e-3f);
+    private int _scaleStep;
+
+    public readonly OnnxPeer OnnxDigitsOne, OnnxDigitsAll, OnnxMnistOne, OnnxMnistBatch;
+
+    public Workloads()
+    {
+        Dataset digits = Datasets.LoadDigits();
+        Digits = digits.Features;
+        Labels = digits.Labels;
+        DigitsOutputs = new float[DigitsRows * DigitsNet.OutputSize];
+        One = Digits.AsSpan(0, DigitsNet.InputSize).ToArray();
+        OneOutput = new float[DigitsNet.OutputSize];
+
+        // torch.rand(1024, 784) and torch.randint(0, 10, (1024,)): the values do not matter, only the work.
+        var rng = new Rng(0);
+        Mnist = new float[ScaleBatches * ScaleBatch * MnistNet.InputSize];
+        for (int i = 0; i < Mnist.Length; i++) Mnist[i] = rng.NextUniform(0f, 1f);
+        MnistLabels = new int[ScaleBatches * ScaleBatch];
+        for (int i = 0; i < MnistLabels.Length; i++) MnistLabels[i] = (int)(rng.NextUInt32() % 10);
+        MnistOutputs = new float[ScaleForwardRows * MnistNet.OutputSize];
+        MnistOne = Mnist.AsSpan(0, MnistNet.InputSize).ToArray();
+        MnistOneOutput = new float[MnistNet.OutputSize];
+
+        OnnxDigitsOne = new OnnxPeer("digits_mlp.onnx", One, [1, 64], new float[10], [1, 10]);
+        OnnxDigitsAll = new OnnxPeer("digits_mlp.onnx", Digits, [DigitsRows, 64], new float[DigitsRows * 10], [DigitsRows, 10]);
+        OnnxMnistOne = new OnnxPeer("mnist_mlp.onnx", MnistOne, [1, 784], new float[10], [1, 10]);
+        OnnxMnistBatch = new OnnxPeer("mnist_mlp.onnx", Mnist.AsSpan(0, ScaleForwardRows * 784).ToArray(), [ScaleForwardRows, 784],
+            new float[ScaleForwardRows * 10], [ScaleForwardRows, 10]);
+    }
+
+    /// <summary>W1: 100 full-batch Adam epochs on all 1,797 digits, from a fresh network (as the script builds one per run).</summary>
+    public float W1FullBatchEpochs()
+    {
+        var net = new DigitsNet(1);
+        var adam = new Adam(1e-3f);
+        float loss = 0;
+        for (int epoch = 0; epoch < 100; epoch++) loss = net.TrainStep(Digits, Labels, adam);
+        return loss;
+    }
+
+    /// <summary>W2: one Adam step on the next 32-row batch of a shuffled pass over the first 1,437 rows (the last batch of a pass has 29).</summary>
+    public float W2TrainStep()
+    {
+        if (_cursor >= TrainRows)
+        {
+            _shuffle.Shuffle<int>(_order);
+            _cursor = 0;
+        }
+        int size = Math.Min(Batch, TrainRows - _cursor);
+        for (int j = 0; j < size; j++)
+        {
+            int row = _order[_cursor + j];
+            Digits.AsSpan(row * 64, 64).CopyTo(_batch.AsSpan(j * 64, 64));
+            _batchLabels[j] = Labels[row];
+        }
+        _cursor += size;
+        return _digits.TrainStep(_batch.AsSpan(0, size * 64), _batchLabels.AsSpan(0, size), _digitsAdam);
+    }
+
+    /// <summary>W3: one-sample Forward of the digits MLP.</summary>
+    public void W3ForwardOne() => _digits.Forward(One, OneOutput);
+
+    /// <summary>W4: Forward of all 1,797 digits.</summary>
+    public void W4ForwardAll() => _digits.Forward(Digits, DigitsOutputs);
+
+    /// <summary>W5: one Adam step of the 784-512-256-10 MLP on the next of 8 consecutive 128-row batches.</summary>
+    public float W5ScaleStep()
+    {
+        int s = _scaleStep++ % ScaleBatches * ScaleBatch;
+        return _mnist.TrainStep(Mnist.AsSpan(s * 784, ScaleBatch * 784), MnistLabels.AsSpan(s, ScaleBatch), _mnistAdam);
+    }
+
+    /// <summary>W6: Forward of 1,000 rows of the 784-512-256-10 MLP.</summary>
+    public void W6ScaleForward() => _mnist.Forward(Mnist.AsSpan(0, ScaleForwardRows * 784), MnistOutputs);
+
+    /// <summary>W7: one-row Forward of the 784-512-256-10 MLP.</summary>
+    public void W7ScaleForwardOne() => _mnist.Forward(MnistOne, MnistOneOutput);
+
+    public void Dispose()
+    {
+        OnnxDigitsOne.Dispose();
+        OnnxDigitsAll.Dispose();
+        OnnxMnistOne.Dispose();
+        OnnxMnistBatch.Dispose();
+    }
+}

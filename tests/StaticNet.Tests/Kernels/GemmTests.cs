@@ -1,0 +1,83 @@
+using StaticNet.Kernels;
+using Xunit;
+
+namespace StaticNet.Tests.Kernels;
+
+/// <summary>
+/// The packed, register-tiled product against a double-precision reference, over the shapes that reach each of its
+/// paths: A in place row-major or rows-adjacent, or packed (four panels or more, other strides); one- and two-vector
+/// panels; edges in rows and columns; more than one depth block (k &gt; 256) and row block (m &gt; 96).
+/// </summary>
+public sealed class GemmTests
+{
+    public static TheoryData<int, int, int, int> Shapes => new()
+    {
+        // m, n, k, layout of A: 0 row-major, 1 rows adjacent (A = dyᵀ), 2 general strides
+        { 1, 1, 1, 0 }, { 7, 3, 5, 0 }, { 13, 10, 16, 0 }, { 32, 16, 32, 0 }, { 97, 33, 64, 0 }, { 200, 70, 300, 0 },
+        { 6, 64, 9, 0 }, { 50, 129, 70, 0 }, { 130, 17, 600, 0 }, { 1, 300, 3, 0 },
+        { 7, 3, 5, 1 }, { 25, 40, 19, 1 }, { 100, 200, 257, 1 }, { 12, 8, 30, 1 },
+        { 9, 20, 11, 2 }, { 31, 5, 270, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Product_matches_a_double_reference(int m, int n, int k, int layout)
+    {
+        // A is read at a[i·aRow + p·aDepth]; B at b[p·pStride + j·jStride] (transposed storage when jStride > 1).
+        (nint aRow, nint aDepth) = layout switch { 0 => ((nint)k, (nint)1), 1 => (1, m), _ => (2 * k + 1, 2) };
+        float[] a = KernelCheck.Uniform(1, (int)((m - 1) * aRow + (k - 1) * aDepth + 1), -1f, 1f);
+        foreach ((nint pStride, nint jStride) in new[] { ((nint)n, (nint)1), (1, k) })
+        {
+            float[] b = KernelCheck.Uniform(2, (int)((k - 1) * pStride + (n - 1) * jStride + 1), -1f, 1f);
+            float[] bias = KernelCheck.Uniform(3, n, -1f, 1f);
+            var packed = new float[Gemm.PackedLength(k, n) + 5];
+            Gemm.PackB(ref b[0], pStride, jStride, k, n, packed);
+            foreach (bool relu in new[] { false, true })
+                foreach (int init in new[] { 0, 1, 2 }) // bias, zero, accumulate
+                {
+                    const int ldc = 3; // C rows are n + ldc apart: the gaps must stay untouched
+                    float[] c = KernelCheck.Uniform(4, m * (n + ldc), -1f, 1f);
+                    float[] before = (float[])c.Clone();
+                    Gemm.Multiply(ref a[0], aRow, aDepth, packed, ref c[0], n + ldc, m, n, k, init == 0 ? bias : default, accumulate: init == 2, relu);
+                    for (int i = 0; i < m; i++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            double sum = init == 0 ? bias[j] : init == 2 ? before[i * (n + ldc) + j] : 0;
+                            for (int p = 0; p < k; p++) sum += (double)a[i * aRow + p * aDepth] * b[p * pStride + j * jStride];
+                            if (relu) sum = Math.Max(sum, 0);
+                            KernelCheck.Near(sum, c[i * (n + ldc) + j], 1e-5, 1e-5 * k, $"C[{i}, {j}] ({m}x{n}x{k}, layout {layout}, init {init}, relu {relu})");
+                        }
+                        for (int j = n; j < n + ldc; j++) Assert.Equal(before[i * (n + ldc) + j], c[i * (n + ldc) + j]);
+                    }
+                }
+        }
+    }
+
+    [Fact]
+    public void Packed_panels_hold_the_columns_and_zero_padding()
+    {
+        const int k = 3, n = 5;
+        float[] w = Enumerable.Range(0, k * n).Select(v => (float)v + 1).ToArray(); // W[j, p] = j·k + p + 1
+        var packed = new float[Gemm.PackedLength(k, n)];
+        Gemm.PackB(ref w[0], 1, k, k, n, packed); // B = Wᵀ
+        int width = Gemm.PanelWidth(n);
+        for (int q = 0; q < packed.Length / (k * width); q++)
+            for (int p = 0; p < k; p++)
+                for (int jj = 0; jj < width; jj++)
+                {
+                    int j = q * width + jj;
+                    Assert.Equal(j < n ? w[j * k + p] : 0f, packed[q * k * width + p * width + jj]);
+                }
+    }
+
+    [Fact]
+    public void Short_spans_are_rejected()
+    {
+        var a = new float[4];
+        var ex = Assert.Throws<ArgumentException>(() => Gemm.PackB(ref a[0], 1, 2, 2, 2, new float[1]));
+        Assert.Contains($"{Gemm.PackedLength(2, 2)}", ex.Message);
+        ex = Assert.Throws<ArgumentException>(() => Gemm.Multiply(ref a[0], 2, 1, new float[1], ref a[0], 2, 2, 2, 2, default, false, false));
+        Assert.Contains("1", ex.Message);
+    }
+}
