@@ -1,18 +1,45 @@
 namespace StaticNet;
 
 /// <summary>
-/// What every generated network implements, so that the trainer, the metrics and persistence are generic
-/// over networks without reflection. The generated class also exposes the same members directly
-/// (<c>InputSize</c>, <c>OutputSize</c> and <c>ParameterCount</c> as constants, the layouts as static properties).
+/// What runs inference: every network, and the immutable snapshot its <c>Freeze()</c> returns. <see cref="Forward"/>
+/// is thread-safe and allocates nothing.
 /// </summary>
-public interface INetwork
+public interface IInferenceNetwork
 {
-    /// <summary>Features per input sample.</summary>
+    /// <summary>Floats per input sample.</summary>
     int InputSize { get; }
 
     /// <summary>Values per output sample.</summary>
     int OutputSize { get; }
 
+    /// <summary>Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples.</summary>
+    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
+}
+
+/// <summary>Inference whose output is a class decision: a classifier network, or its frozen snapshot.</summary>
+public interface IInferenceClassifier : IInferenceNetwork
+{
+    /// <summary>Number of classes <see cref="Predict"/> can return.</summary>
+    int ClassCount { get; }
+
+    /// <summary>The predicted class of one sample.</summary>
+    int Predict(ReadOnlySpan<float> input);
+
+    /// <summary>
+    /// The probability of each of the <see cref="ClassCount"/> classes for one sample: the softmax of the logits of a
+    /// cross-entropy network, <c>[1 − p, p]</c> for a binary one (one logit or one probability), the outputs themselves
+    /// after a <c>[Softmax]</c> layer.
+    /// </summary>
+    void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities);
+}
+
+/// <summary>
+/// What every generated network implements, so that the trainer, the metrics and persistence are generic
+/// over networks without reflection. The generated class also exposes the same members directly
+/// (<c>InputSize</c>, <c>OutputSize</c> and <c>ParameterCount</c> as constants, the layouts as static properties).
+/// </summary>
+public interface INetwork : IInferenceNetwork
+{
     /// <summary>Length of <see cref="Parameters"/>.</summary>
     int ParameterCount { get; }
 
@@ -31,9 +58,6 @@ public interface INetwork
     /// <summary>One entry per tensor in <see cref="Buffers"/>.</summary>
     IReadOnlyList<ParameterInfo> BufferLayout { get; }
 
-    /// <summary>Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples.</summary>
-    void Forward(ReadOnlySpan<float> inputs, Span<float> outputs);
-
     /// <summary>
     /// The generator of the dropout masks drawn in training (a network with <c>[Dropout]</c> and a loss), or
     /// <see langword="null"/>. <see cref="Checkpoint"/> saves and restores its state, so a resumed run draws the same masks.
@@ -42,7 +66,7 @@ public interface INetwork
 
     /// <summary>
     /// The loss the network trains with (its loss attribute), so that generic code (metrics, the trainer) can evaluate
-    /// it on outputs of <see cref="Forward"/>; <see cref="LossFunction.None"/> for an inference-only network.
+    /// it on outputs of <see cref="IInferenceNetwork.Forward"/>; <see cref="LossFunction.None"/> for an inference-only network.
     /// </summary>
     LossFunction Loss => LossFunction.None;
 }
@@ -63,21 +87,7 @@ public enum LossFunction
 }
 
 /// <summary>A network whose output is a class decision (cross-entropy, binary or softmax networks).</summary>
-public interface IClassifierNetwork : INetwork
-{
-    /// <summary>Number of classes <see cref="Predict"/> can return.</summary>
-    int ClassCount { get; }
-
-    /// <summary>The predicted class of one sample.</summary>
-    int Predict(ReadOnlySpan<float> input);
-
-    /// <summary>
-    /// The probability of each of the <see cref="ClassCount"/> classes for one sample: the softmax of the logits of a
-    /// cross-entropy network, <c>[1 − p, p]</c> for a binary one (one logit or one probability), the outputs themselves
-    /// after a <c>[Softmax]</c> layer.
-    /// </summary>
-    void PredictProbabilities(ReadOnlySpan<float> input, Span<float> probabilities);
-}
+public interface IClassifierNetwork : INetwork, IInferenceClassifier;
 
 /// <summary>A network with a loss: it can compute gradients and train.</summary>
 /// <typeparam name="TTarget"><see cref="int"/> class indices (cross-entropy) or <see cref="float"/> targets (BCE, MSE).</typeparam>

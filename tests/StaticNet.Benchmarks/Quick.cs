@@ -29,10 +29,14 @@ public static class Quick
         Row("W1 100 full-batch epochs", "ms", 1e3, () => w.W1FullBatchEpochs());
         Row("W2 TrainStep 32", "us", 1e6, () => w.W2TrainStep());
         Row("W3 Forward 1", "ns", 1e9, w.W3ForwardOne, "ONNX Runtime", w.OnnxDigitsOne.Run);
+        Row("W3 network Forward 1", "ns", 1e9, w.W3NetworkForwardOne);
         Row("W4 Forward 1797", "us", 1e6, w.W4ForwardAll, "ONNX Runtime", w.OnnxDigitsAll.Run);
+        Row("W4 network Forward 1797", "us", 1e6, w.W4NetworkForwardAll);
         Row("W5 784-512-256-10 step 128", "us", 1e6, () => w.W5ScaleStep());
         Row("W6 784-512-256-10 Forward 1000", "us", 1e6, w.W6ScaleForward, "ONNX Runtime", w.OnnxMnistBatch.Run);
+        Row("W6 network Forward 1000", "us", 1e6, w.W6NetworkScaleForward);
         Row("W7 784-512-256-10 Forward 1", "us", 1e6, w.W7ScaleForwardOne, "ONNX Runtime", w.OnnxMnistOne.Run);
+        Row("W7 network Forward 1", "us", 1e6, w.W7NetworkScaleForwardOne);
         foreach (var r in rows)
             Console.WriteLine(r.Peer.Length == 0
                 ? $"{r.Name,-32} {r.Ours,10:F2} {r.Unit}"

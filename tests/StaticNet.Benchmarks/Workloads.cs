@@ -15,6 +15,7 @@ public sealed class Workloads : IDisposable
     public readonly int[] MnistLabels;
 
     private readonly DigitsNet _digits = new(0);
+    private readonly DigitsNet.Frozen _digitsFrozen;
     private readonly Adam _digitsAdam = new(1e-3f);
     private readonly float[] _batch = new float[Batch * DigitsNet.InputSize];
     private readonly int[] _batchLabels = new int[Batch];
@@ -23,6 +24,7 @@ public sealed class Workloads : IDisposable
     private int _cursor = TrainRows;
 
     private readonly MnistNet _mnist = new(0);
+    private readonly MnistNet.Frozen _mnistFrozen;
     private readonly Adam _mnistAdam = new(1e-3f);
     private int _scaleStep;
 
@@ -46,6 +48,9 @@ public sealed class Workloads : IDisposable
         MnistOutputs = new float[ScaleForwardRows * MnistNet.OutputSize];
         MnistOne = Mnist.AsSpan(0, MnistNet.InputSize).ToArray();
         MnistOneOutput = new float[MnistNet.OutputSize];
+
+        _digitsFrozen = _digits.Freeze();
+        _mnistFrozen = _mnist.Freeze();
 
         OnnxDigitsOne = new OnnxPeer("digits_mlp.onnx", One, [1, 64], new float[10], [1, 10]);
         OnnxDigitsAll = new OnnxPeer("digits_mlp.onnx", Digits, [DigitsRows, 64], new float[DigitsRows * 10], [DigitsRows, 10]);
@@ -83,11 +88,17 @@ public sealed class Workloads : IDisposable
         return _digits.TrainStep(_batch.AsSpan(0, size * 64), _batchLabels.AsSpan(0, size), _digitsAdam);
     }
 
-    /// <summary>W3: one-sample Forward of the digits MLP.</summary>
-    public void W3ForwardOne() => _digits.Forward(One, OneOutput);
+    /// <summary>W3: one-sample Forward of the digits MLP's frozen snapshot.</summary>
+    public void W3ForwardOne() => _digitsFrozen.Forward(One, OneOutput);
 
-    /// <summary>W4: Forward of all 1,797 digits.</summary>
-    public void W4ForwardAll() => _digits.Forward(Digits, DigitsOutputs);
+    /// <summary>W3 on the trainable network itself (no packed copy: its Parameters can change at any time).</summary>
+    public void W3NetworkForwardOne() => _digits.Forward(One, OneOutput);
+
+    /// <summary>W4: Forward of all 1,797 digits through the frozen snapshot.</summary>
+    public void W4ForwardAll() => _digitsFrozen.Forward(Digits, DigitsOutputs);
+
+    /// <summary>W4 on the trainable network itself (weights packed per call).</summary>
+    public void W4NetworkForwardAll() => _digits.Forward(Digits, DigitsOutputs);
 
     /// <summary>W5: one Adam step of the 784-512-256-10 MLP on the next of 8 consecutive 128-row batches.</summary>
     public float W5ScaleStep()
@@ -96,11 +107,17 @@ public sealed class Workloads : IDisposable
         return _mnist.TrainStep(Mnist.AsSpan(s * 784, ScaleBatch * 784), MnistLabels.AsSpan(s, ScaleBatch), _mnistAdam);
     }
 
-    /// <summary>W6: Forward of 1,000 rows of the 784-512-256-10 MLP.</summary>
-    public void W6ScaleForward() => _mnist.Forward(Mnist.AsSpan(0, ScaleForwardRows * 784), MnistOutputs);
+    /// <summary>W6: Forward of 1,000 rows of the 784-512-256-10 MLP's frozen snapshot.</summary>
+    public void W6ScaleForward() => _mnistFrozen.Forward(Mnist.AsSpan(0, ScaleForwardRows * 784), MnistOutputs);
 
-    /// <summary>W7: one-row Forward of the 784-512-256-10 MLP.</summary>
-    public void W7ScaleForwardOne() => _mnist.Forward(MnistOne, MnistOneOutput);
+    /// <summary>W6 on the trainable network itself.</summary>
+    public void W6NetworkScaleForward() => _mnist.Forward(Mnist.AsSpan(0, ScaleForwardRows * 784), MnistOutputs);
+
+    /// <summary>W7: one-row Forward of the 784-512-256-10 MLP's frozen snapshot.</summary>
+    public void W7ScaleForwardOne() => _mnistFrozen.Forward(MnistOne, MnistOneOutput);
+
+    /// <summary>W7 on the trainable network itself.</summary>
+    public void W7NetworkScaleForwardOne() => _mnist.Forward(MnistOne, MnistOneOutput);
 
     public void Dispose()
     {

@@ -4,14 +4,19 @@ using StaticNet.Generators.Model;
 namespace StaticNet.Generators.Emitting;
 
 /// <summary>
-/// Writes <c>Forward</c>: inference semantics (dropout is the identity, BatchNorm uses its running statistics), tiles
-/// of samples through two scratch buffers on the stack (or, for a large tile, rented from ArrayPool and returned), so
-/// it allocates nothing and is safe to call concurrently on one instance.
+/// Writes <c>Forward</c>, for the network and for its frozen snapshot: inference semantics (dropout is the identity,
+/// BatchNorm uses its running statistics), tiles of samples through two scratch buffers on the stack (or, for a large
+/// tile, rented from ArrayPool and returned), so it allocates nothing and is safe to call concurrently on one instance.
+/// The snapshot's dense layers read weights packed once by <c>Freeze()</c>, and one sample takes its own method in
+/// which the batch is the constant 1, so every kernel inlines with constant sizes.
 /// </summary>
 internal static class ForwardEmitter
 {
     /// <summary>Scratch of 2 × tile × MaxWidth floats up to this many lives on the stack; more is rented from ArrayPool.</summary>
     private const int MaxStackFloats = 2048;
+
+    /// <summary>The frozen one-sample path keeps its scratch on the stack up to this many floats (32 KB).</summary>
+    private const int MaxOneSampleFloats = 8192;
 
     /// <summary>
     /// Floats of scratch a full tile may use (both buffers, 2 MB). Each tile packs every layer's weights once, so tiles of
@@ -24,7 +29,15 @@ internal static class ForwardEmitter
     /// <summary>Where an activation lives: the caller's input or output, or one of the two scratch buffers.</summary>
     private enum Place { Input, A, B, Output }
 
-    public static void Emit(CodeWriter w, Plan plan)
+    /// <summary>Widths rounded up to whole panels of any vector width (two 512-bit vectors), for kernels that store whole vectors.</summary>
+    public static int Padded(int width) => (width + 31) / 32 * 32;
+
+    /// <summary>Floats of each scratch buffer of the frozen one-sample path.</summary>
+    public static int OneSampleWidth(Plan plan) => Padded(plan.MaxWidth);
+
+    public static bool HasOneSamplePath(Plan plan) => 2 * OneSampleWidth(plan) <= MaxOneSampleFloats;
+
+    public static void Emit(CodeWriter w, Plan plan, bool frozen)
     {
         NetworkModel m = plan.Model;
         int tile = System.Math.Max(MinTile, System.Math.Min(MaxTile, MaxTileFloats / (2 * plan.MaxWidth)));
@@ -42,11 +55,13 @@ internal static class ForwardEmitter
         w.Open("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
         w.Line("int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
         w.Line("Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");
-        if (2 * plan.MaxWidth <= MaxStackFloats)
+        bool one = frozen ? HasOneSamplePath(plan) : 2 * plan.MaxWidth <= MaxStackFloats;
+        if (one)
         {
             w.Open("if (batch == 1)");
-            w.Line("// One sample (Predict too): constant-size scratch on the stack, no tiles.");
-            w.Line("ForwardTile(inputs, outputs, stackalloc float[2 * MaxWidth], 1);");
+            if (frozen) w.Line("// One sample (Predict too): its own path, with the batch a constant.");
+            else w.Line("// One sample (Predict too): constant-size scratch on the stack, no tiles.");
+            w.Line(frozen ? "ForwardOne(inputs, outputs);" : "ForwardTile(inputs, outputs, stackalloc float[2 * MaxWidth], 1);");
             w.Line("return;");
             w.Close();
         }
@@ -65,15 +80,39 @@ internal static class ForwardEmitter
 
         w.Line(NetworkEmitter.HotPath);
         w.Open("private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)");
-        w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
-        if (m.BufferCount > 0) w.Line("global::System.ReadOnlySpan<float> buffers = _buffers;");
         w.Line("var a = scratch.Slice(0, n * MaxWidth);");
         w.Line("var b = scratch.Slice(n * MaxWidth, n * MaxWidth);");
+        Body(w, plan, frozen, one: false);
+        w.Close();
+        w.Line();
 
+        if (frozen && one)
+        {
+            int width = OneSampleWidth(plan);
+            w.Line(NetworkEmitter.HotPath);
+            w.Open("private void ForwardOne(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
+            w.Line("const int n = 1;");
+            w.Line($"// Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.");
+            w.Line($"global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[{2 * width} + Kernels.AlignedStore.Slack]);");
+            w.Line($"var a = scratch.Slice(0, {width});");
+            w.Line($"var b = scratch.Slice({width}, {width});");
+            Body(w, plan, frozen, one: true);
+            w.Close();
+            w.Line();
+        }
+    }
+
+    private static void Body(CodeWriter w, Plan plan, bool frozen, bool one)
+    {
+        NetworkModel m = plan.Model;
+        w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
+        if (m.BufferCount > 0) w.Line("global::System.ReadOnlySpan<float> buffers = _buffers;");
         var steps = plan.Steps;
         int last = -1;
         for (int i = 0; i < steps.Count; i++) if (!steps[i].Layer.IdentityAtInference && !steps[i].Layer.IsView) last = i;
         if (last < 0) w.Line("x.CopyTo(y); // no layer changes values at inference");
+        // In the one-sample path a kernel that stores whole vectors cannot write the caller's y: it ends in scratch, then a copy.
+        bool copyOut = one && last >= 0 && steps[last].Layer.StoresWholeVectors;
         Place current = Place.Input;
         for (int i = 0; i < steps.Count; i++)
         {
@@ -86,21 +125,25 @@ internal static class ForwardEmitter
                 w.Line(l.IsView ? "// (a view: the same floats, nothing to do)" : "// (the identity at inference)");
                 continue;
             }
-            Place target = i == last ? Place.Output
-                : !l.InPlace ? (current == Place.A ? Place.B : Place.A)
+            Place other = current == Place.A ? Place.B : Place.A;
+            Place target = i == last && !copyOut ? Place.Output
+                : !l.InPlace || i == last ? other
                 : current == Place.Input ? Place.A : current;
-            l.EmitForward(new ForwardContext(w, training: false, "n", Span(current, l.Input.Size), Span(target, l.Output.Size), step.FusedReLU is not null, i + 1));
+            string destination = one && l.StoresWholeVectors && target != Place.Output
+                ? Span(target, Padded(l.Output.Size), exact: false)
+                : Span(target, l.Output.Size, exact: true);
+            l.EmitForward(new ForwardContext(w, training: false, frozen, one, "n", Span(current, l.Input.Size, exact: true), destination, step.FusedReLU is not null, i + 1));
             current = target;
         }
-        w.Close();
-        w.Line();
+        if (copyOut) w.Line($"{Span(current, m.Output.Size, exact: true)}.CopyTo(y);");
     }
 
-    private static string Span(Place place, int width) => place switch
+    /// <summary>An activation's span; <paramref name="exact"/> false gives the scratch's room for whole vectors instead.</summary>
+    private static string Span(Place place, int width, bool exact) => place switch
     {
         Place.Input => "x",
         Place.Output => "y",
-        Place.A => $"a.Slice(0, n * {width})",
-        _ => $"b.Slice(0, n * {width})",
+        Place.A => exact ? $"a.Slice(0, n * {width})" : $"a.Slice(0, {width})",
+        _ => exact ? $"b.Slice(0, n * {width})" : $"b.Slice(0, {width})",
     };
 }

@@ -52,10 +52,11 @@ internal static class NetworkEmitter
         EmitFields(w, plan);
         EmitConstructors(w, plan);
         EmitProperties(w, plan);
-        ForwardEmitter.Emit(w, plan);
+        ForwardEmitter.Emit(w, plan, frozen: false);
         if (model.Prediction != PredictionKind.None) EmitPredict(w, model);
         if (model.Loss is not null) TrainingEmitter.Emit(w, plan);
         if (!model.DeclaresToString) EmitToString(w, model);
+        EmitFrozen(w, plan);
 
         w.Close();
         foreach (string _ in model.ContainingTypes) w.Close();
@@ -162,13 +163,13 @@ internal static class NetworkEmitter
         w.Line("/// <summary>One entry per tensor in <see cref=\"Buffers\"/>.</summary>");
         EmitLayout(w, "BufferLayout", m.Layers.SelectMany(l => l.Buffers.Select((t, i) => Entry(l, t, l.BufferAt(i)))));
         w.Line();
-        w.Line("int global::StaticNet.INetwork.InputSize => InputSize;");
-        w.Line("int global::StaticNet.INetwork.OutputSize => OutputSize;");
+        w.Line("int global::StaticNet.IInferenceNetwork.InputSize => InputSize;");
+        w.Line("int global::StaticNet.IInferenceNetwork.OutputSize => OutputSize;");
         w.Line("int global::StaticNet.INetwork.ParameterCount => ParameterCount;");
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;");
         w.Line("global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;");
         if (plan.UsesRandom) w.Line("global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;");
-        if (m.Prediction != PredictionKind.None) w.Line("int global::StaticNet.IClassifierNetwork.ClassCount => ClassCount;");
+        if (m.Prediction != PredictionKind.None) w.Line("int global::StaticNet.IInferenceClassifier.ClassCount => ClassCount;");
         w.Line($"global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.{m.Loss?.Kind.ToString() ?? "None"};");
         w.Line();
     }
@@ -244,6 +245,80 @@ internal static class NetworkEmitter
         }
         w.Close();
         w.Line();
+    }
+
+    /// <summary>
+    /// <c>Freeze()</c> and the snapshot it returns: a copy of the parameters and buffers, each dense layer's weights packed
+    /// once for the vector kernels (in a pinned, cache-line-aligned store), and the same Forward/Predict. It is a copy, so
+    /// it stays correct whatever happens to the network's Parameters afterwards.
+    /// </summary>
+    private static void EmitFrozen(CodeWriter w, Plan plan)
+    {
+        NetworkModel m = plan.Model;
+        bool classifier = m.Prediction != PredictionKind.None;
+        var packed = m.Layers.Where(l => l.PackedLength is not null).ToList();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// An immutable inference snapshot of the network as it is now: the same <c>Forward</c> (and <c>Predict</c>) with the");
+        w.Line("/// dense weights packed once for this machine's vector kernels. Later changes to <see cref=\"Parameters\"/> do not");
+        w.Line("/// reach it; freeze again after training. Thread-safe; its calls allocate nothing.");
+        w.Line("/// </summary>");
+        w.Line("public Frozen Freeze() => new Frozen(this);");
+        w.Line();
+        w.Line($"/// <summary>An immutable inference snapshot of <see cref=\"{m.ClassName}\"/>, made by <see cref=\"Freeze\"/>.</summary>");
+        w.Open($"public sealed class Frozen : {(classifier ? "global::StaticNet.IInferenceClassifier" : "global::StaticNet.IInferenceNetwork")}");
+        w.Line($"/// <summary>Floats per input sample.</summary>");
+        w.Line($"public const int InputSize = {m.ClassName}.InputSize;");
+        w.Line($"/// <summary>Values per output sample.</summary>");
+        w.Line($"public const int OutputSize = {m.ClassName}.OutputSize;");
+        if (classifier)
+        {
+            w.Line($"/// <summary>Number of classes <see cref=\"Predict\"/> can return.</summary>");
+            w.Line($"public const int ClassCount = {m.ClassName}.ClassCount;");
+        }
+        w.Line($"private const int MaxWidth = {plan.MaxWidth};");
+        w.Line();
+        w.Line("private readonly float[] _parameters;");
+        w.Line("private readonly float[] _buffers;");
+        if (packed.Count > 0)
+        {
+            w.Line("private readonly Kernels.AlignedStore _packed;");
+            w.Line($"private readonly int {string.Join(", ", packed.Select(l => $"_packed{l.Module}"))}; // where each dense layer's packed copy starts");
+        }
+        w.Line();
+        w.Open($"internal Frozen({m.ClassName} network)");
+        w.Line("_parameters = (float[])network._parameters.Clone();");
+        w.Line("_buffers = (float[])network._buffers.Clone();");
+        if (packed.Count > 0)
+        {
+            w.Line("int length = 0;");
+            foreach (Layer l in packed) w.Line($"_packed{l.Module} = length; length += Kernels.AlignedStore.Round({l.PackedLength});");
+            w.Line("_packed = new Kernels.AlignedStore(length);");
+            w.Line("global::System.ReadOnlySpan<float> parameters = _parameters;");
+            foreach (Layer l in packed)
+            {
+                w.Line($"// Layer {l.Module}: {l.Describe()}");
+                l.EmitPack(w, $"_packed.Slice(_packed{l.Module}, {l.PackedLength})");
+            }
+        }
+        w.Close();
+        w.Line();
+        ForwardEmitter.Emit(w, plan, frozen: true);
+        if (ForwardEmitter.HasOneSamplePath(plan))
+        {
+            var sizes = m.Layers.SelectMany(l => l.SizeTypes).Distinct().OrderBy(size => size).ToList();
+            if (sizes.Count > 0)
+            {
+                w.Line("// The one-sample kernels' sizes as types: the JIT compiles each kernel once per shape, every bound a constant.");
+                foreach (int size in sizes) w.Line($"private readonly struct Size{size} : Kernels.ISize {{ public static int Value => {size}; }}");
+                w.Line();
+            }
+        }
+        if (classifier) EmitPredict(w, m);
+        w.Line("int global::StaticNet.IInferenceNetwork.InputSize => InputSize;");
+        w.Line("int global::StaticNet.IInferenceNetwork.OutputSize => OutputSize;");
+        if (classifier) w.Line("int global::StaticNet.IInferenceClassifier.ClassCount => ClassCount;");
+        w.Close();
     }
 
     /// <summary>A summary table like torchinfo's or Keras' <c>model.summary()</c>: one row per module, then the totals.</summary>

@@ -109,7 +109,7 @@ internal static class TrainingEmitter
             Step step = steps[i];
             w.Line("// " + step.Heading);
             if (step.Layer.IsView) { w.Line("// (a view: the same floats, nothing to do)"); continue; }
-            step.Layer.EmitForward(new ForwardContext(w, training: true, "batch", i == 0 ? "inputs" : outputs[i - 1], outputs[i], step.FusedReLU is not null, i + 1));
+            step.Layer.EmitForward(new ForwardContext(w, training: true, frozen: false, oneSample: false, "batch", i == 0 ? "inputs" : outputs[i - 1], outputs[i], step.FusedReLU is not null, i + 1));
         }
 
         string output = outputs[steps.Count - 1];

@@ -39,8 +39,23 @@ internal sealed record DenseLayer(int Module, Shape Input, int Units, Init Init,
     public override void EmitInit(CodeWriter w) =>
         w.Line($"Kernels.Initializers.Dense({ParameterSlice("parameters", 0)}, {ParameterSlice("parameters", 1)}, {In}, {Units}, global::StaticNet.Init.{Init}, random);");
 
-    public override void EmitForward(ForwardContext c) =>
-        c.W.Line($"Kernels.Dense.Forward({c.Source}, {ParameterSlice("p", 0)}, {ParameterSlice("p", 1)}, {c.Destination}, {c.Batch}, {In}, {Units}, relu: {c.ReLU});");
+    public override string? PackedLength => $"Kernels.Dense.PackedLength({In}, {Units})";
+
+    public override bool StoresWholeVectors => true;
+
+    public override void EmitPack(CodeWriter w, string packed) =>
+        w.Line($"Kernels.Dense.Pack({ParameterSlice("parameters", 0)}, {ParameterSlice("parameters", 1)}, {packed}, {In}, {Units});");
+
+    public override IEnumerable<int> SizeTypes => new[] { In, Units };
+
+    public override void EmitForward(ForwardContext c) => c.W.Line(c.OneSample
+        ? $"Kernels.Dense.ForwardOne<Size{In}, Size{Units}>({c.Source}, {Packed}, {c.Destination}, relu: {c.ReLU});"
+        : c.Frozen
+        ? $"Kernels.Dense.ForwardPacked({c.Source}, {Packed}, {c.Destination}, {c.Batch}, {In}, {Units}, relu: {c.ReLU});"
+        : $"Kernels.Dense.Forward({c.Source}, {ParameterSlice("p", 0)}, {ParameterSlice("p", 1)}, {c.Destination}, {c.Batch}, {In}, {Units}, relu: {c.ReLU});");
+
+    /// <summary>The snapshot's packed copy of this layer (its offset is a field set by Freeze).</summary>
+    private string Packed => $"_packed.Slice(_packed{Module}, {PackedLength})";
 
     public override void EmitBackward(BackwardContext c)
     {

@@ -74,6 +74,24 @@ internal abstract record Layer(int Module, Shape Input, Shape Output)
     /// </summary>
     public virtual bool GradientToNewBuffer => false;
 
+    /// <summary>
+    /// The code that makes this layer's packed copy in a frozen snapshot, or null when it reads the parameters as they
+    /// are: a length (an expression, since it depends on the machine's vector width) and the packing into a span of it.
+    /// </summary>
+    public virtual string? PackedLength => null;
+
+    /// <summary>Writes the packing of this layer's weights into <paramref name="packed"/> (a span of <see cref="PackedLength"/> floats).</summary>
+    public virtual void EmitPack(CodeWriter w, string packed) { }
+
+    /// <summary>
+    /// The frozen kernel stores whole vectors for one sample (up to the width rounded up to 32), so its destination
+    /// must be scratch with that room, never the caller's output.
+    /// </summary>
+    public virtual bool StoresWholeVectors => false;
+
+    /// <summary>Sizes the frozen one-sample kernels take as type arguments (<c>SizeN</c> structs declared in the snapshot).</summary>
+    public virtual IEnumerable<int> SizeTypes => Enumerable.Empty<int>();
+
     /// <summary>A following ReLU can be applied inside this layer's kernel (while the sum is in a register).</summary>
     public virtual bool FusesReLU => false;
 
@@ -133,15 +151,21 @@ internal sealed record Scratch(string Name, int PerSample, int Fixed, string Com
 /// <summary>What a layer's forward code reads and writes. The same call serves inference and training.</summary>
 internal sealed class ForwardContext
 {
-    public ForwardContext(CodeWriter writer, bool training, string batch, string source, string destination, bool fusedReLU, int step)
+    public ForwardContext(CodeWriter writer, bool training, bool frozen, bool oneSample, string batch, string source, string destination, bool fusedReLU, int step)
     {
-        W = writer; Training = training; Batch = batch; Source = source; Destination = destination; FusedReLU = fusedReLU; Step = step;
+        W = writer; Training = training; Frozen = frozen; OneSample = oneSample; Batch = batch; Source = source; Destination = destination; FusedReLU = fusedReLU; Step = step;
     }
 
     public CodeWriter W { get; }
 
     /// <summary>Training semantics (dropout drops, BatchNorm uses and updates batch statistics) rather than inference.</summary>
     public bool Training { get; }
+
+    /// <summary>In a frozen snapshot: weights packed by <see cref="Layer.EmitPack"/> are there to read.</summary>
+    public bool Frozen { get; }
+
+    /// <summary>The frozen snapshot's one-sample path: the batch is 1, and the sizes of <see cref="Layer.SizeTypes"/> exist as types.</summary>
+    public bool OneSample { get; }
 
     /// <summary>The variable holding the number of samples.</summary>
     public string Batch { get; }

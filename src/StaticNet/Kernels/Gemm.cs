@@ -33,12 +33,18 @@ internal static class Gemm
     private const int RowBlock = 96;
 
     /// <summary>The widest accelerated vector, in floats: the panel unit. Gemm needs a Vector128 at least.</summary>
-    public static int Width => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count : Vector128<float>.Count;
+    public static int Width
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated ? Vector512<float>.Count : Vector256.IsHardwareAccelerated ? Vector256<float>.Count : Vector128<float>.Count;
+    }
 
     /// <summary>Floats per panel row for a C (and B) of <paramref name="n"/> columns: one vector when n fits one, else two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int PanelWidth(int n) => n <= Width ? Width : 2 * Width;
 
     /// <summary>Floats of <see cref="PackB"/>'s output for a depth of <paramref name="k"/> and <paramref name="n"/> columns (zero-padded to whole panels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int PackedLength(int k, int n)
     {
         int w = PanelWidth(n);

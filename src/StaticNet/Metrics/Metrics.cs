@@ -3,7 +3,7 @@ namespace StaticNet;
 /// <summary>Classification metrics of a network on a labelled dataset.</summary>
 public static class Metrics
 {
-    /// <summary>The fraction of rows whose <see cref="IClassifierNetwork.Predict"/> equals the label, in [0, 1].</summary>
+    /// <summary>The fraction of rows whose <see cref="IInferenceClassifier.Predict"/> equals the label, in [0, 1].</summary>
     /// <exception cref="ArgumentException">The dataset has no labels, no rows, or not the network's number of features.</exception>
     public static double Accuracy(IClassifierNetwork net, Dataset data)
     {

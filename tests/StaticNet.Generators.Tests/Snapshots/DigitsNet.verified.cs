@@ -75,12 +75,12 @@ namespace Samples
         /// <summary>One entry per tensor in <see cref="Buffers"/>.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> BufferLayout { get; } = global::System.Array.Empty<global::StaticNet.ParameterInfo>();
 
-        int global::StaticNet.INetwork.InputSize => InputSize;
-        int global::StaticNet.INetwork.OutputSize => OutputSize;
+        int global::StaticNet.IInferenceNetwork.InputSize => InputSize;
+        int global::StaticNet.IInferenceNetwork.OutputSize => OutputSize;
         int global::StaticNet.INetwork.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;
-        int global::StaticNet.IClassifierNetwork.ClassCount => ClassCount;
+        int global::StaticNet.IInferenceClassifier.ClassCount => ClassCount;
         global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.CrossEntropy;
 
         // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
@@ -117,9 +117,9 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
             var a = scratch.Slice(0, n * MaxWidth);
             var b = scratch.Slice(n * MaxWidth, n * MaxWidth);
+            global::System.ReadOnlySpan<float> p = _parameters;
 
             // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048), then layer 1: ReLU (fused)
             Kernels.Dense.Forward(x, p.Slice(0, 2048), p.Slice(2048, 32), a.Slice(0, n * 32), n, 64, 32, relu: true);
@@ -226,5 +226,150 @@ namespace Samples
 
         /// <summary>A summary of the network, like torchinfo's: one row per module (index, PyTorch module, output shape, parameters), then the total.</summary>
         public override string ToString() => "DigitsNet\n#  Module  Output shape  Parameters\n   Input   [64]\n0  Linear  [32]               2,080\n1  ReLU    [32]                   0\n2  Linear  [16]                 528\n3  ReLU    [16]                   0\n4  Linear  [10]                 170\nLoss: CrossEntropyLoss\nTotal parameters: 2,778";
+
+        /// <summary>
+        /// An immutable inference snapshot of the network as it is now: the same <c>Forward</c> (and <c>Predict</c>) with the
+        /// dense weights packed once for this machine's vector kernels. Later changes to <see cref="Parameters"/> do not
+        /// reach it; freeze again after training. Thread-safe; its calls allocate nothing.
+        /// </summary>
+        public Frozen Freeze() => new Frozen(this);
+
+        /// <summary>An immutable inference snapshot of <see cref="DigitsNet"/>, made by <see cref="Freeze"/>.</summary>
+        public sealed class Frozen : global::StaticNet.IInferenceClassifier
+        {
+            /// <summary>Floats per input sample.</summary>
+            public const int InputSize = DigitsNet.InputSize;
+            /// <summary>Values per output sample.</summary>
+            public const int OutputSize = DigitsNet.OutputSize;
+            /// <summary>Number of classes <see cref="Predict"/> can return.</summary>
+            public const int ClassCount = DigitsNet.ClassCount;
+            private const int MaxWidth = 64;
+
+            private readonly float[] _parameters;
+            private readonly float[] _buffers;
+            private readonly Kernels.AlignedStore _packed;
+            private readonly int _packed0, _packed2, _packed4; // where each dense layer's packed copy starts
+
+            internal Frozen(DigitsNet network)
+            {
+                _parameters = (float[])network._parameters.Clone();
+                _buffers = (float[])network._buffers.Clone();
+                int length = 0;
+                _packed0 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(64, 32));
+                _packed2 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(32, 16));
+                _packed4 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(16, 10));
+                _packed = new Kernels.AlignedStore(length);
+                global::System.ReadOnlySpan<float> parameters = _parameters;
+                // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048)
+                Kernels.Dense.Pack(parameters.Slice(0, 2048), parameters.Slice(2048, 32), _packed.Slice(_packed0, Kernels.Dense.PackedLength(64, 32)), 64, 32);
+                // Layer 2: Dense 32 -> 16 (weight [16, 32] at 2080, bias at 2592)
+                Kernels.Dense.Pack(parameters.Slice(2080, 512), parameters.Slice(2592, 16), _packed.Slice(_packed2, Kernels.Dense.PackedLength(32, 16)), 32, 16);
+                // Layer 4: Dense 16 -> 10 (weight [10, 16] at 2608, bias at 2768)
+                Kernels.Dense.Pack(parameters.Slice(2608, 160), parameters.Slice(2768, 10), _packed.Slice(_packed4, Kernels.Dense.PackedLength(16, 10)), 16, 10);
+            }
+
+            // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
+            private const int TileSize = 1024;
+
+            /// <summary>
+            /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats
+            /// (logits). Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.
+            /// </summary>
+            /// <exception cref="global::System.ArgumentException">The span lengths do not match InputSize and OutputSize.</exception>
+            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+            {
+                int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
+                Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));
+                if (batch == 1)
+                {
+                    // One sample (Predict too): its own path, with the batch a constant.
+                    ForwardOne(inputs, outputs);
+                    return;
+                }
+                int tile = global::System.Math.Min(batch, TileSize);
+                int length = 2 * tile * MaxWidth;
+                // A few samples' scratch lives on the stack; a larger tile's is rented (pooled, so still no garbage).
+                float[]? rented = null;
+                global::System.Span<float> scratch = length <= 2048 ? stackalloc float[length] : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(length));
+                for (int start = 0; start < batch; start += tile)
+                {
+                    int n = global::System.Math.Min(tile, batch - start);
+                    ForwardTile(inputs.Slice(start * InputSize, n * InputSize), outputs.Slice(start * OutputSize, n * OutputSize), scratch, n);
+                }
+                if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
+            {
+                var a = scratch.Slice(0, n * MaxWidth);
+                var b = scratch.Slice(n * MaxWidth, n * MaxWidth);
+                global::System.ReadOnlySpan<float> p = _parameters;
+
+                // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048), then layer 1: ReLU (fused)
+                Kernels.Dense.ForwardPacked(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(64, 32)), a.Slice(0, n * 32), n, 64, 32, relu: true);
+
+                // Layer 2: Dense 32 -> 16 (weight [16, 32] at 2080, bias at 2592), then layer 3: ReLU (fused)
+                Kernels.Dense.ForwardPacked(a.Slice(0, n * 32), _packed.Slice(_packed2, Kernels.Dense.PackedLength(32, 16)), b.Slice(0, n * 16), n, 32, 16, relu: true);
+
+                // Layer 4: Dense 16 -> 10 (weight [10, 16] at 2608, bias at 2768)
+                Kernels.Dense.ForwardPacked(b.Slice(0, n * 16), _packed.Slice(_packed4, Kernels.Dense.PackedLength(16, 10)), y, n, 16, 10, relu: false);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ForwardOne(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            {
+                const int n = 1;
+                // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[128 + Kernels.AlignedStore.Slack]);
+                var a = scratch.Slice(0, 64);
+                var b = scratch.Slice(64, 64);
+                global::System.ReadOnlySpan<float> p = _parameters;
+
+                // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048), then layer 1: ReLU (fused)
+                Kernels.Dense.ForwardOne<Size64, Size32>(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(64, 32)), a.Slice(0, 32), relu: true);
+
+                // Layer 2: Dense 32 -> 16 (weight [16, 32] at 2080, bias at 2592), then layer 3: ReLU (fused)
+                Kernels.Dense.ForwardOne<Size32, Size16>(a.Slice(0, n * 32), _packed.Slice(_packed2, Kernels.Dense.PackedLength(32, 16)), b.Slice(0, 32), relu: true);
+
+                // Layer 4: Dense 16 -> 10 (weight [10, 16] at 2608, bias at 2768)
+                Kernels.Dense.ForwardOne<Size16, Size10>(b.Slice(0, n * 16), _packed.Slice(_packed4, Kernels.Dense.PackedLength(16, 10)), a.Slice(0, 32), relu: false);
+                a.Slice(0, n * 10).CopyTo(y);
+            }
+
+            // The one-sample kernels' sizes as types: the JIT compiles each kernel once per shape, every bound a constant.
+            private readonly struct Size10 : Kernels.ISize { public static int Value => 10; }
+            private readonly struct Size16 : Kernels.ISize { public static int Value => 16; }
+            private readonly struct Size32 : Kernels.ISize { public static int Value => 32; }
+            private readonly struct Size64 : Kernels.ISize { public static int Value => 64; }
+
+            /// <summary>
+            /// The predicted class of one sample: the index of the largest output (the first, on ties).
+            /// </summary>
+            /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not hold InputSize (64) floats.</exception>
+            public int Predict(global::System.ReadOnlySpan<float> input)
+            {
+                Kernels.Guard.Length(input.Length, InputSize, nameof(input));
+                global::System.Span<float> output = stackalloc float[OutputSize];
+                Forward(input, output);
+                return global::System.Numerics.Tensors.TensorPrimitives.IndexOfMax(output);
+            }
+
+            /// <summary>
+            /// The probability of each class for one sample: the softmax of the outputs (logits).
+            /// </summary>
+            /// <exception cref="global::System.ArgumentException">A span does not hold InputSize or ClassCount floats.</exception>
+            public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities)
+            {
+                Kernels.Guard.Length(input.Length, InputSize, nameof(input));
+                Kernels.Guard.Length(probabilities.Length, ClassCount, nameof(probabilities));
+                Forward(input, probabilities);
+                Kernels.Activations.Softmax(probabilities, probabilities, 1, ClassCount);
+            }
+
+            int global::StaticNet.IInferenceNetwork.InputSize => InputSize;
+            int global::StaticNet.IInferenceNetwork.OutputSize => OutputSize;
+            int global::StaticNet.IInferenceClassifier.ClassCount => ClassCount;
+        }
     }
 }

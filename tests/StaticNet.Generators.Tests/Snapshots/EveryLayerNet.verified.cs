@@ -109,8 +109,8 @@ namespace Samples
             new("2.running_var", 11, 11, 11),
         };
 
-        int global::StaticNet.INetwork.InputSize => InputSize;
-        int global::StaticNet.INetwork.OutputSize => OutputSize;
+        int global::StaticNet.IInferenceNetwork.InputSize => InputSize;
+        int global::StaticNet.IInferenceNetwork.OutputSize => OutputSize;
         int global::StaticNet.INetwork.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.ParameterLayout => ParameterLayout;
         global::System.Collections.Generic.IReadOnlyList<global::StaticNet.ParameterInfo> global::StaticNet.INetwork.BufferLayout => BufferLayout;
@@ -151,10 +151,10 @@ namespace Samples
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
         {
-            global::System.ReadOnlySpan<float> p = _parameters;
-            global::System.ReadOnlySpan<float> buffers = _buffers;
             var a = scratch.Slice(0, n * MaxWidth);
             var b = scratch.Slice(n * MaxWidth, n * MaxWidth);
+            global::System.ReadOnlySpan<float> p = _parameters;
+            global::System.ReadOnlySpan<float> buffers = _buffers;
 
             // Layer 0: Dense 9 -> 11 (weight [11, 9] at 0, bias at 99)
             Kernels.Dense.Forward(x, p.Slice(0, 99), p.Slice(99, 11), a.Slice(0, n * 11), n, 9, 11, relu: false);
@@ -369,5 +369,234 @@ namespace Samples
 
         /// <summary>A summary of the network, like torchinfo's: one row per module (index, PyTorch module, output shape, parameters), then the total.</summary>
         public override string ToString() => "EveryLayerNet\n #  Module       Output shape  Parameters\n    Input        [9]\n 0  Linear       [11]                 110\n 1  LeakyReLU    [11]                   0\n 2  BatchNorm1d  [11]                  22\n 3  Linear       [13]                 156\n 4  GELU         [13]                   0\n 5  LayerNorm    [13]                  26\n 6  Dropout      [13]                   0\n 7  Linear       [7]                   98\n 8  SiLU         [7]                    0\n 9  Linear       [6]                   48\n10  ELU          [6]                    0\n11  Linear       [5]                   35\n12  Tanh         [5]                    0\n13  Linear       [17]                 102\n14  Sigmoid      [17]                   0\n15  Linear       [4]                   72\n16  ReLU         [4]                    0\n17  Linear       [3]                   15\n18  Softmax      [3]                    0\nLoss: MSELoss\nTotal parameters: 684; buffers: 22";
+
+        /// <summary>
+        /// An immutable inference snapshot of the network as it is now: the same <c>Forward</c> (and <c>Predict</c>) with the
+        /// dense weights packed once for this machine's vector kernels. Later changes to <see cref="Parameters"/> do not
+        /// reach it; freeze again after training. Thread-safe; its calls allocate nothing.
+        /// </summary>
+        public Frozen Freeze() => new Frozen(this);
+
+        /// <summary>An immutable inference snapshot of <see cref="EveryLayerNet"/>, made by <see cref="Freeze"/>.</summary>
+        public sealed class Frozen : global::StaticNet.IInferenceNetwork
+        {
+            /// <summary>Floats per input sample.</summary>
+            public const int InputSize = EveryLayerNet.InputSize;
+            /// <summary>Values per output sample.</summary>
+            public const int OutputSize = EveryLayerNet.OutputSize;
+            private const int MaxWidth = 17;
+
+            private readonly float[] _parameters;
+            private readonly float[] _buffers;
+            private readonly Kernels.AlignedStore _packed;
+            private readonly int _packed0, _packed3, _packed7, _packed9, _packed11, _packed13, _packed15, _packed17; // where each dense layer's packed copy starts
+
+            internal Frozen(EveryLayerNet network)
+            {
+                _parameters = (float[])network._parameters.Clone();
+                _buffers = (float[])network._buffers.Clone();
+                int length = 0;
+                _packed0 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(9, 11));
+                _packed3 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(11, 13));
+                _packed7 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(13, 7));
+                _packed9 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(7, 6));
+                _packed11 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(6, 5));
+                _packed13 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(5, 17));
+                _packed15 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(17, 4));
+                _packed17 = length; length += Kernels.AlignedStore.Round(Kernels.Dense.PackedLength(4, 3));
+                _packed = new Kernels.AlignedStore(length);
+                global::System.ReadOnlySpan<float> parameters = _parameters;
+                // Layer 0: Dense 9 -> 11 (weight [11, 9] at 0, bias at 99)
+                Kernels.Dense.Pack(parameters.Slice(0, 99), parameters.Slice(99, 11), _packed.Slice(_packed0, Kernels.Dense.PackedLength(9, 11)), 9, 11);
+                // Layer 3: Dense 11 -> 13 (weight [13, 11] at 132, bias at 275)
+                Kernels.Dense.Pack(parameters.Slice(132, 143), parameters.Slice(275, 13), _packed.Slice(_packed3, Kernels.Dense.PackedLength(11, 13)), 11, 13);
+                // Layer 7: Dense 13 -> 7 (weight [7, 13] at 314, bias at 405)
+                Kernels.Dense.Pack(parameters.Slice(314, 91), parameters.Slice(405, 7), _packed.Slice(_packed7, Kernels.Dense.PackedLength(13, 7)), 13, 7);
+                // Layer 9: Dense 7 -> 6 (weight [6, 7] at 412, bias at 454)
+                Kernels.Dense.Pack(parameters.Slice(412, 42), parameters.Slice(454, 6), _packed.Slice(_packed9, Kernels.Dense.PackedLength(7, 6)), 7, 6);
+                // Layer 11: Dense 6 -> 5 (weight [5, 6] at 460, bias at 490)
+                Kernels.Dense.Pack(parameters.Slice(460, 30), parameters.Slice(490, 5), _packed.Slice(_packed11, Kernels.Dense.PackedLength(6, 5)), 6, 5);
+                // Layer 13: Dense 5 -> 17 (weight [17, 5] at 495, bias at 580)
+                Kernels.Dense.Pack(parameters.Slice(495, 85), parameters.Slice(580, 17), _packed.Slice(_packed13, Kernels.Dense.PackedLength(5, 17)), 5, 17);
+                // Layer 15: Dense 17 -> 4 (weight [4, 17] at 597, bias at 665)
+                Kernels.Dense.Pack(parameters.Slice(597, 68), parameters.Slice(665, 4), _packed.Slice(_packed15, Kernels.Dense.PackedLength(17, 4)), 17, 4);
+                // Layer 17: Dense 4 -> 3 (weight [3, 4] at 669, bias at 681)
+                Kernels.Dense.Pack(parameters.Slice(669, 12), parameters.Slice(681, 3), _packed.Slice(_packed17, Kernels.Dense.PackedLength(4, 3)), 4, 3);
+            }
+
+            // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
+            private const int TileSize = 1024;
+
+            /// <summary>
+            /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats
+            /// Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.
+            /// </summary>
+            /// <exception cref="global::System.ArgumentException">The span lengths do not match InputSize and OutputSize.</exception>
+            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+            {
+                int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
+                Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));
+                if (batch == 1)
+                {
+                    // One sample (Predict too): its own path, with the batch a constant.
+                    ForwardOne(inputs, outputs);
+                    return;
+                }
+                int tile = global::System.Math.Min(batch, TileSize);
+                int length = 2 * tile * MaxWidth;
+                // A few samples' scratch lives on the stack; a larger tile's is rented (pooled, so still no garbage).
+                float[]? rented = null;
+                global::System.Span<float> scratch = length <= 2048 ? stackalloc float[length] : (rented = global::System.Buffers.ArrayPool<float>.Shared.Rent(length));
+                for (int start = 0; start < batch; start += tile)
+                {
+                    int n = global::System.Math.Min(tile, batch - start);
+                    ForwardTile(inputs.Slice(start * InputSize, n * InputSize), outputs.Slice(start * OutputSize, n * OutputSize), scratch, n);
+                }
+                if (rented is not null) global::System.Buffers.ArrayPool<float>.Shared.Return(rented);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ForwardTile(global::System.ReadOnlySpan<float> x, global::System.Span<float> y, global::System.Span<float> scratch, int n)
+            {
+                var a = scratch.Slice(0, n * MaxWidth);
+                var b = scratch.Slice(n * MaxWidth, n * MaxWidth);
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> buffers = _buffers;
+
+                // Layer 0: Dense 9 -> 11 (weight [11, 9] at 0, bias at 99)
+                Kernels.Dense.ForwardPacked(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(9, 11)), a.Slice(0, n * 11), n, 9, 11, relu: false);
+
+                // Layer 1: LeakyReLU(negative_slope 0.05) over 11
+                Kernels.Activations.LeakyReLU(a.Slice(0, n * 11), a.Slice(0, n * 11), 0.05f);
+
+                // Layer 2: BatchNorm1d over 11 (weight at 110, bias at 121; running_mean at 0, running_var at 11 in Buffers)
+                Kernels.Normalization.BatchNormEval(a.Slice(0, n * 11), a.Slice(0, n * 11), p.Slice(110, 11), p.Slice(121, 11), buffers.Slice(0, 11), buffers.Slice(11, 11), n, 11, 0.001f);
+
+                // Layer 3: Dense 11 -> 13 (weight [13, 11] at 132, bias at 275)
+                Kernels.Dense.ForwardPacked(a.Slice(0, n * 11), _packed.Slice(_packed3, Kernels.Dense.PackedLength(11, 13)), b.Slice(0, n * 13), n, 11, 13, relu: false);
+
+                // Layer 4: GELU over 13
+                Kernels.Activations.GELU(b.Slice(0, n * 13), b.Slice(0, n * 13));
+
+                // Layer 5: LayerNorm over 13 (weight at 288, bias at 301)
+                Kernels.Normalization.LayerNorm(b.Slice(0, n * 13), b.Slice(0, n * 13), p.Slice(288, 13), p.Slice(301, 13), default, default, n, 13, 1E-05f);
+
+                // Layer 6: Dropout(p 0.3) over 13
+                // (the identity at inference)
+
+                // Layer 7: Dense 13 -> 7 (weight [7, 13] at 314, bias at 405)
+                Kernels.Dense.ForwardPacked(b.Slice(0, n * 13), _packed.Slice(_packed7, Kernels.Dense.PackedLength(13, 7)), a.Slice(0, n * 7), n, 13, 7, relu: false);
+
+                // Layer 8: SiLU over 7
+                Kernels.Activations.SiLU(a.Slice(0, n * 7), a.Slice(0, n * 7));
+
+                // Layer 9: Dense 7 -> 6 (weight [6, 7] at 412, bias at 454)
+                Kernels.Dense.ForwardPacked(a.Slice(0, n * 7), _packed.Slice(_packed9, Kernels.Dense.PackedLength(7, 6)), b.Slice(0, n * 6), n, 7, 6, relu: false);
+
+                // Layer 10: ELU(alpha 0.7) over 6
+                Kernels.Activations.ELU(b.Slice(0, n * 6), b.Slice(0, n * 6), 0.7f);
+
+                // Layer 11: Dense 6 -> 5 (weight [5, 6] at 460, bias at 490)
+                Kernels.Dense.ForwardPacked(b.Slice(0, n * 6), _packed.Slice(_packed11, Kernels.Dense.PackedLength(6, 5)), a.Slice(0, n * 5), n, 6, 5, relu: false);
+
+                // Layer 12: Tanh over 5
+                Kernels.Activations.Tanh(a.Slice(0, n * 5), a.Slice(0, n * 5));
+
+                // Layer 13: Dense 5 -> 17 (weight [17, 5] at 495, bias at 580)
+                Kernels.Dense.ForwardPacked(a.Slice(0, n * 5), _packed.Slice(_packed13, Kernels.Dense.PackedLength(5, 17)), b.Slice(0, n * 17), n, 5, 17, relu: false);
+
+                // Layer 14: Sigmoid over 17
+                Kernels.Activations.Sigmoid(b.Slice(0, n * 17), b.Slice(0, n * 17));
+
+                // Layer 15: Dense 17 -> 4 (weight [4, 17] at 597, bias at 665), then layer 16: ReLU (fused)
+                Kernels.Dense.ForwardPacked(b.Slice(0, n * 17), _packed.Slice(_packed15, Kernels.Dense.PackedLength(17, 4)), a.Slice(0, n * 4), n, 17, 4, relu: true);
+
+                // Layer 17: Dense 4 -> 3 (weight [3, 4] at 669, bias at 681)
+                Kernels.Dense.ForwardPacked(a.Slice(0, n * 4), _packed.Slice(_packed17, Kernels.Dense.PackedLength(4, 3)), b.Slice(0, n * 3), n, 4, 3, relu: false);
+
+                // Layer 18: Softmax over 3
+                Kernels.Activations.Softmax(b.Slice(0, n * 3), y, n, 3);
+            }
+
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ForwardOne(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)
+            {
+                const int n = 1;
+                // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[64 + Kernels.AlignedStore.Slack]);
+                var a = scratch.Slice(0, 32);
+                var b = scratch.Slice(32, 32);
+                global::System.ReadOnlySpan<float> p = _parameters;
+                global::System.ReadOnlySpan<float> buffers = _buffers;
+
+                // Layer 0: Dense 9 -> 11 (weight [11, 9] at 0, bias at 99)
+                Kernels.Dense.ForwardOne<Size9, Size11>(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(9, 11)), a.Slice(0, 32), relu: false);
+
+                // Layer 1: LeakyReLU(negative_slope 0.05) over 11
+                Kernels.Activations.LeakyReLU(a.Slice(0, n * 11), a.Slice(0, n * 11), 0.05f);
+
+                // Layer 2: BatchNorm1d over 11 (weight at 110, bias at 121; running_mean at 0, running_var at 11 in Buffers)
+                Kernels.Normalization.BatchNormEval(a.Slice(0, n * 11), a.Slice(0, n * 11), p.Slice(110, 11), p.Slice(121, 11), buffers.Slice(0, 11), buffers.Slice(11, 11), n, 11, 0.001f);
+
+                // Layer 3: Dense 11 -> 13 (weight [13, 11] at 132, bias at 275)
+                Kernels.Dense.ForwardOne<Size11, Size13>(a.Slice(0, n * 11), _packed.Slice(_packed3, Kernels.Dense.PackedLength(11, 13)), b.Slice(0, 32), relu: false);
+
+                // Layer 4: GELU over 13
+                Kernels.Activations.GELU(b.Slice(0, n * 13), b.Slice(0, n * 13));
+
+                // Layer 5: LayerNorm over 13 (weight at 288, bias at 301)
+                Kernels.Normalization.LayerNorm(b.Slice(0, n * 13), b.Slice(0, n * 13), p.Slice(288, 13), p.Slice(301, 13), default, default, n, 13, 1E-05f);
+
+                // Layer 6: Dropout(p 0.3) over 13
+                // (the identity at inference)
+
+                // Layer 7: Dense 13 -> 7 (weight [7, 13] at 314, bias at 405)
+                Kernels.Dense.ForwardOne<Size13, Size7>(b.Slice(0, n * 13), _packed.Slice(_packed7, Kernels.Dense.PackedLength(13, 7)), a.Slice(0, 32), relu: false);
+
+                // Layer 8: SiLU over 7
+                Kernels.Activations.SiLU(a.Slice(0, n * 7), a.Slice(0, n * 7));
+
+                // Layer 9: Dense 7 -> 6 (weight [6, 7] at 412, bias at 454)
+                Kernels.Dense.ForwardOne<Size7, Size6>(a.Slice(0, n * 7), _packed.Slice(_packed9, Kernels.Dense.PackedLength(7, 6)), b.Slice(0, 32), relu: false);
+
+                // Layer 10: ELU(alpha 0.7) over 6
+                Kernels.Activations.ELU(b.Slice(0, n * 6), b.Slice(0, n * 6), 0.7f);
+
+                // Layer 11: Dense 6 -> 5 (weight [5, 6] at 460, bias at 490)
+                Kernels.Dense.ForwardOne<Size6, Size5>(b.Slice(0, n * 6), _packed.Slice(_packed11, Kernels.Dense.PackedLength(6, 5)), a.Slice(0, 32), relu: false);
+
+                // Layer 12: Tanh over 5
+                Kernels.Activations.Tanh(a.Slice(0, n * 5), a.Slice(0, n * 5));
+
+                // Layer 13: Dense 5 -> 17 (weight [17, 5] at 495, bias at 580)
+                Kernels.Dense.ForwardOne<Size5, Size17>(a.Slice(0, n * 5), _packed.Slice(_packed13, Kernels.Dense.PackedLength(5, 17)), b.Slice(0, 32), relu: false);
+
+                // Layer 14: Sigmoid over 17
+                Kernels.Activations.Sigmoid(b.Slice(0, n * 17), b.Slice(0, n * 17));
+
+                // Layer 15: Dense 17 -> 4 (weight [4, 17] at 597, bias at 665), then layer 16: ReLU (fused)
+                Kernels.Dense.ForwardOne<Size17, Size4>(b.Slice(0, n * 17), _packed.Slice(_packed15, Kernels.Dense.PackedLength(17, 4)), a.Slice(0, 32), relu: true);
+
+                // Layer 17: Dense 4 -> 3 (weight [3, 4] at 669, bias at 681)
+                Kernels.Dense.ForwardOne<Size4, Size3>(a.Slice(0, n * 4), _packed.Slice(_packed17, Kernels.Dense.PackedLength(4, 3)), b.Slice(0, 32), relu: false);
+
+                // Layer 18: Softmax over 3
+                Kernels.Activations.Softmax(b.Slice(0, n * 3), y, n, 3);
+            }
+
+            // The one-sample kernels' sizes as types: the JIT compiles each kernel once per shape, every bound a constant.
+            private readonly struct Size3 : Kernels.ISize { public static int Value => 3; }
+            private readonly struct Size4 : Kernels.ISize { public static int Value => 4; }
+            private readonly struct Size5 : Kernels.ISize { public static int Value => 5; }
+            private readonly struct Size6 : Kernels.ISize { public static int Value => 6; }
+            private readonly struct Size7 : Kernels.ISize { public static int Value => 7; }
+            private readonly struct Size9 : Kernels.ISize { public static int Value => 9; }
+            private readonly struct Size11 : Kernels.ISize { public static int Value => 11; }
+            private readonly struct Size13 : Kernels.ISize { public static int Value => 13; }
+            private readonly struct Size17 : Kernels.ISize { public static int Value => 17; }
+
+            int global::StaticNet.IInferenceNetwork.InputSize => InputSize;
+            int global::StaticNet.IInferenceNetwork.OutputSize => OutputSize;
+        }
     }
 }

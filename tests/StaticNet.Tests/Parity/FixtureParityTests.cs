@@ -76,6 +76,10 @@ public sealed class FixtureParityTests
         var output = new float[f.EvalOutput.Length];
         net.Forward(f.Input, output);
         Close.All(f.EvalOutput, output, 1e-4, 1e-5, $"{name} eval output");
+        var frozen = (IInferenceNetwork)net.GetType().GetMethod("Freeze")!.Invoke(net, null)!;
+        Array.Clear(output);
+        frozen.Forward(f.Input, output);
+        Close.All(f.EvalOutput, output, 1e-4, 1e-5, $"{name} eval output of the frozen snapshot");
     }
 
     [Fact]

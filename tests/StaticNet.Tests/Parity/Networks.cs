@@ -113,3 +113,12 @@ public sealed partial class SeedDigitsL1Net;
 [Dense(10)]
 [CrossEntropyLoss]
 public sealed partial class NarrowBatchNormNet;
+
+/// <summary>Wide enough for several panels, more than one depth block (k &gt; 256) and a packed A.</summary>
+[Network]
+[Input(300)]
+[Dense(130), ReLU]
+[Dense(70), Tanh]
+[Dense(9)]
+[CrossEntropyLoss]
+public sealed partial class WideNet;
