@@ -29,8 +29,11 @@ internal static class Gemm
     /// <summary>Depth (k) per pass.</summary>
     private const int DepthBlock = 256;
 
-    /// <summary>Rows of A per packed block: a multiple of every tile height (6 and 12).</summary>
+    /// <summary>Rows of A per packed block: a multiple of every tile height (6, 8 and 12).</summary>
     private const int RowBlock = 96;
+
+    /// <summary>The grain of a split over threads: a multiple of every tile height, so only the last part has a row edge.</summary>
+    private const int SplitRows = 24;
 
     /// <summary>The widest accelerated vector, in floats: the panel unit. Gemm needs a Vector128 at least.</summary>
     public static int Width
@@ -141,9 +144,42 @@ internal static class Gemm
         if (packedB.Length < PackedLength(k, n)) throw new ArgumentException($"Packed B needs {PackedLength(k, n)} floats, but the span has {packedB.Length}.", nameof(packedB));
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} floats, but the span has {bias.Length}.", nameof(bias));
         if (m == 0 || n == 0) return;
+        int parts = Parallelism.PartsFor(2.0 * m * n * k, m / SplitRows);
+        if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu, parts);
+        else Dispatch(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dispatch(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+    {
         if (Vector512.IsHardwareAccelerated) Run<Simd512, Vector512<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
         else if (Vector256.IsHardwareAccelerated) Run<Simd256, Vector256<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
         else Run<Simd128, Vector128<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+    }
+
+    /// <summary>
+    /// The rows of C split over <paramref name="parts"/> threads, whole tiles each, B shared. Every element of C is
+    /// the same sum in the same order as on one thread, so the result is bit-identical. The memory is pinned for the
+    /// duration, so that the workers can hold it by pointer.
+    /// </summary>
+    private static unsafe void MultiplyInParts(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, int parts)
+    {
+        int rows = (m / parts + SplitRows - 1) / SplitRows * SplitRows;
+        fixed (float* pa = &a, pb = packedB, pc = &c, pbias = bias)
+        {
+            nint aAddress = (nint)pa, bAddress = (nint)pb, cAddress = (nint)pc, biasAddress = (nint)pbias;
+            int bLength = packedB.Length, biasLength = bias.Length;
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            {
+                int first = part * rows, count = Math.Min(rows, m - first);
+                if (count <= 0) return;
+                Dispatch(ref Unsafe.AsRef<float>((float*)aAddress + first * aRow), aRow, aDepth, new ReadOnlySpan<float>((float*)bAddress, bLength),
+                    ref Unsafe.AsRef<float>((float*)cAddress + first * ldc), ldc, count, n, k,
+                    biasLength == 0 ? default : new ReadOnlySpan<float>((float*)biasAddress, biasLength), accumulate, relu);
+            });
+        }
     }
 
     /// <summary>
@@ -351,12 +387,15 @@ internal static class Gemm
             int rows = Math.Min(mr, mc - i0);
             if (aRow == 1)
             {
-                // Columns of A are contiguous (A = dyᵀ in the weight gradient): each depth is one short copy.
+                // Columns of A are contiguous (A = dyᵀ in the weight gradient): each depth is a few floats to move (element
+                // by element: a span copy per depth would cost a call each).
                 for (int p = 0; p < kc; p++)
                 {
                     ref float dst = ref Unsafe.Add(ref tile, (nint)p * mr);
-                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref a, i0 + p * aDepth), rows).CopyTo(MemoryMarshal.CreateSpan(ref dst, rows));
-                    for (int r = rows; r < mr; r++) Unsafe.Add(ref dst, r) = 0f;
+                    ref float from = ref Unsafe.Add(ref a, i0 + p * aDepth);
+                    int r = 0;
+                    for (; r < rows; r++) Unsafe.Add(ref dst, r) = Unsafe.Add(ref from, r);
+                    for (; r < mr; r++) Unsafe.Add(ref dst, r) = 0f;
                 }
                 continue;
             }

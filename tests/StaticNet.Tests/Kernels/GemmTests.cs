@@ -81,3 +81,37 @@ public sealed class GemmTests
         Assert.Contains("1", ex.Message);
     }
 }
+
+/// <summary>
+/// <see cref="Parallelism.MaxDegree"/> is process-wide, so these run alone: allocation tests elsewhere must not see a
+/// product split while they measure.
+/// </summary>
+[Collection(nameof(ParallelismTests))]
+public sealed class ParallelismTests
+{
+    [Fact]
+    public void Two_threads_give_the_same_bits_as_one()
+    {
+        const int m = 300, n = 200, k = 150;
+        float[] a = KernelCheck.Uniform(5, m * k, -1f, 1f), b = KernelCheck.Uniform(6, k * n, -1f, 1f), bias = KernelCheck.Uniform(7, n, -1f, 1f);
+        var packed = new float[Gemm.PackedLength(k, n)];
+        Gemm.PackB(ref b[0], n, 1, k, n, packed);
+        var one = new float[m * n];
+        var two = new float[m * n];
+        Gemm.Multiply(ref a[0], k, 1, packed, ref one[0], n, m, n, k, bias, false, true);
+        try
+        {
+            Parallelism.MaxDegree = 2;
+            Gemm.Multiply(ref a[0], k, 1, packed, ref two[0], n, m, n, k, bias, false, true);
+        }
+        finally
+        {
+            Parallelism.MaxDegree = 1;
+        }
+        Assert.Equal(one, two);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxDegree = 0);
+    }
+}
+
+[CollectionDefinition(nameof(ParallelismTests), DisableParallelization = true)]
+public sealed class ParallelismCollection;
