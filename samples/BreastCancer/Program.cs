@@ -5,9 +5,9 @@ using StaticNet;
 // Binary classification of tumours: standardized features (statistics of the training split only), a stratified
 // train/validation/test split, early stopping on the validation loss, and the classification report of the test set.
 var cli = new Cli("BreastCancer", "classifies tumours of the Wisconsin breast cancer data as malignant (0) or benign (1).");
-var epochs = cli.Int("--epochs", 300, "most passes over the training set", min: 1);
+var epochs = cli.Int("--epochs", 500, "most passes over the training set", min: 1);
 var batchSize = cli.Int("--batch-size", 32, "rows per step; 0 = full batch", min: 0);
-var learningRate = cli.Number("--lr", 1e-3, "Adam's learning rate", min: double.Epsilon);
+var learningRate = cli.Number("--lr", 3e-3, "Adam's learning rate", min: double.Epsilon);
 var seed = cli.Int("--seed", 0, "seed of the split, the initial parameters and the shuffling");
 var validation = cli.Number("--validation", 0.2, "fraction of the data held out for early stopping", min: 0.01, max: 0.5);
 var testFraction = cli.Number("--test", 0.2, "fraction of the data held out for the final score", min: 0.01, max: 0.5);

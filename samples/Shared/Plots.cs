@@ -15,12 +15,16 @@ public static class Plots
         line.MarkerSize = values.Length > 40 ? 0 : 4;
     }
 
-    /// <summary>The per-epoch curves of a fit: training and validation loss, or validation accuracy.</summary>
-    public static void Losses(Plot plot, TrainingHistory history, string label = "")
+    /// <summary>The training and validation loss per epoch, and a mark at the best epoch (the one early stopping keeps).</summary>
+    public static void Losses(Plot plot, TrainingHistory history)
     {
-        string prefix = label.Length == 0 ? "" : label + " ";
-        Line(plot, history.Losses.Select(l => (double)l), prefix + "training loss");
-        if (history.ValidationLosses.Count > 0) Line(plot, history.ValidationLosses.Select(l => (double)l), prefix + "validation loss");
+        Line(plot, history.Losses.Select(l => (double)l), "training loss");
+        if (history.ValidationLosses.Count == 0) return;
+        Line(plot, history.ValidationLosses.Select(l => (double)l), "validation loss");
+        var best = plot.Add.VerticalLine(history.BestEpoch);
+        best.LegendText = $"best epoch ({history.BestEpoch})";
+        best.LinePattern = LinePattern.Dashed;
+        best.LineWidth = 1;
     }
 
     /// <summary>Plots values as log10 and labels the ticks as powers of ten.</summary>

@@ -62,16 +62,17 @@ public static class TrainingConsole
             });
     }
 
-    /// <summary>One line on how a fit ended: epochs run and, with early stopping, the epoch whose parameters were kept.</summary>
+    /// <summary>One line on how a fit ended: the epochs run, and the best and last validation loss (early stopping keeps the best).</summary>
     public static void Summary(string title, TrainingHistory history)
     {
         string prefix = title.Length == 0 ? "" : $"[{title}] ";
-        string ending = history.StoppedEarly
-            ? $"stopped early after epoch {history.EpochsRun}, kept the best epoch {history.BestEpoch}"
-            : $"trained {history.EpochsRun} epochs";
-        string validation = history.ValidationLosses.Count > 0 && history.BestEpoch > 0
-            ? FormattableString.Invariant($" (validation loss {history.ValidationLosses[history.BestEpoch - 1]:F4} at epoch {history.BestEpoch})")
-            : "";
-        Console.WriteLine($"{prefix}{ending} in {history.Elapsed.TotalSeconds.ToString("F2", System.Globalization.CultureInfo.InvariantCulture)} s{validation}");
+        string seconds = FormattableString.Invariant($"{history.Elapsed.TotalSeconds:F2} s");
+        IReadOnlyList<float> losses = history.ValidationLosses;
+        string line = history.StoppedEarly
+            ? FormattableString.Invariant($"stopped early after epoch {history.EpochsRun} in {seconds} and kept the best epoch {history.BestEpoch} (validation loss {losses[history.BestEpoch - 1]:F4})")
+            : losses.Count > 0
+                ? FormattableString.Invariant($"trained {history.EpochsRun} epochs in {seconds}; lowest validation loss {losses[history.BestEpoch - 1]:F4} at epoch {history.BestEpoch}, {losses[^1]:F4} at the end")
+                : $"trained {history.EpochsRun} epochs in {seconds}";
+        Console.WriteLine(prefix + line);
     }
 }
