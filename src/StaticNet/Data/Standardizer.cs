@@ -227,8 +227,9 @@ public sealed class Standardizer
                 throw Bad($"expected a JSON object with \"format\": \"{Format}\", found a {root.ValueKind}.");
             if (!root.TryGetProperty("format", out JsonElement format) || format.ValueKind != JsonValueKind.String || format.GetString() != Format)
                 throw Bad($"not a standardizer: expected \"format\": \"{Format}\".");
-            if (!root.TryGetProperty("version", out JsonElement version) || !version.TryGetInt32(out int v) || v != Version)
-                throw Bad($"\"version\" is {(root.TryGetProperty("version", out version) ? version.GetRawText() : "missing")}; this library reads version {Version}.");
+            bool hasVersion = root.TryGetProperty("version", out JsonElement version);
+            if (!hasVersion || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out int v) || v != Version)
+                throw Bad($"\"version\" is {(hasVersion ? version.GetRawText() : "missing")}; this library reads version {Version}.");
 
             double[]? Numbers(string name, bool positive)
             {

@@ -139,6 +139,7 @@ public sealed class StandardizerTests
     [InlineData("[1, 2]", "expected a JSON object")]
     [InlineData("{\"format\": \"other\"}", "not a standardizer")]
     [InlineData("{\"format\": \"staticnet.standardizer\", \"version\": 2, \"mean\": [1], \"scale\": [1]}", "\"version\" is 2")]
+    [InlineData("{\"format\": \"staticnet.standardizer\", \"version\": \"1\", \"mean\": [1], \"scale\": [1]}", "\"version\" is \"1\"")]
     [InlineData("{\"format\": \"staticnet.standardizer\", \"version\": 1, \"mean\": [1, 2], \"scale\": [1]}", "\"scale\" has 1 values but \"mean\" has 2")]
     [InlineData("{\"format\": \"staticnet.standardizer\", \"version\": 1, \"mean\": [1], \"scale\": [0]}", "\"scale\"[0] is 0, not a positive number")]
     [InlineData("{\"format\": \"staticnet.standardizer\", \"version\": 1, \"scale\": [1]}", "\"mean\" is missing")]
