@@ -262,9 +262,9 @@ public sealed class Dataset
         foreach (int row in rows) byClass[_labels![row]].Add(row);
         return Array.ConvertAll(byClass, list =>
         {
-            int[] rows = list.ToArray();
-            rng.Shuffle<int>(rows);
-            return rows;
+            int[] group = list.ToArray();
+            rng.Shuffle<int>(group);
+            return group;
         });
     }
 
