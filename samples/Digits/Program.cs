@@ -1,88 +1,103 @@
 using System.Diagnostics;
 using System.Globalization;
 using Digits;
-using ScottPlot;
+using Samples;
 using Spectre.Console;
 using StaticNet;
 
-// Trains the reference digits MLP (64-32-16-10, ReLU, cross-entropy, Adam) on a stratified 80/20 split.
-// Flags: --epochs N, --batch-size N (0 = full batch, as the reference PyTorch program), --lr X, --seed N,
-//        --optimizer adam|adamw|sgd|rmsprop|adagrad, --weight-decay X,
-//        --plot FILE.png (loss curve), --matrix (confusion matrix of the test set).
-int epochs = 100, batchSize = 32, seed = 0;
-float? learningRate = null, weightDecay = null;
-string optimizerName = "adam";
-string? plotPath = null;
-bool matrix = false;
-try
+// Trains the reference digits MLP (64-32-16-10, ReLU, cross-entropy, Adam) on a stratified 80/20 split of the digits,
+// with optional validation and early stopping, augmentation, cross-validation, saving and loading.
+var cli = new Cli("Digits", "trains the reference digits MLP (64-32-16-10, ReLU, cross-entropy) on a stratified 80/20 split of scikit-learn's digits.");
+var epochs = cli.Int("--epochs", 100, "passes over the training set; 0 with --load evaluates the loaded network", min: 0);
+var batchSize = cli.Int("--batch-size", 32, "rows per step; 0 = full batch, as the reference PyTorch program", min: 0);
+var learningRate = cli.OptionalNumber("--lr", "learning rate", "1e-3; 1e-2 for sgd and adagrad", min: double.Epsilon);
+var seed = cli.Int("--seed", 0, "seed of the split, the initial parameters, the shuffling and the augmentation");
+var optimizerName = cli.Choice("--optimizer", "adam", ["adam", "adamw", "sgd", "rmsprop", "adagrad"], "optimizer");
+var weightDecay = cli.OptionalNumber("--weight-decay", "L2 weight decay", "PyTorch's: 0; 1e-2 for adamw", min: 0);
+var validation = cli.Number("--validation", 0, "fraction of the data held out to watch the validation loss; 0 = none", min: 0, max: 0.8);
+var patience = cli.OptionalInt("--patience", "stop after N epochs without a better validation loss and keep the best epoch (needs --validation)", min: 0);
+var augment = cli.Switch("--augment", "shift each training image by a random ±1 pixel in every epoch");
+var kfold = cli.Int("--kfold", 0, "first cross-validate on the training data with K folds; 0 = no", min: 0, meta: "K");
+var save = cli.OutputFile("--save", ".safetensors", "save the trained network");
+var load = cli.InputFile("--load", "start from a network saved with --save");
+var matrix = cli.Switch("--matrix", "print the classification report and the confusion matrix of the test set");
+var plot = cli.OutputFile("--plot", ".png", "draw the loss and accuracy curves");
+if (cli.Parse(args) is int exit) return exit;
+if (patience.Value is not null && validation == 0) return cli.Fail("--patience: needs --validation F, the data whose loss it watches");
+if (kfold == 1) return cli.Fail("--kfold: '1' must be 0 or at least 2");
+
+var net = new DigitsNet(seed);
+if (load.Value is string loadPath)
 {
-    for (int i = 0; i < args.Length; i++)
+    try
     {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-        switch (args[i])
-        {
-            case "--epochs": epochs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-            case "--batch-size": batchSize = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-            case "--lr": learningRate = float.Parse(Value(), CultureInfo.InvariantCulture); break;
-            case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-            case "--optimizer": optimizerName = Value().ToLowerInvariant(); break;
-            case "--weight-decay": weightDecay = float.Parse(Value(), CultureInfo.InvariantCulture); break;
-            case "--plot": plotPath = Value(); break;
-            case "--matrix": matrix = true; break;
-            default: throw new ArgumentException($"Unknown option '{args[i]}'.");
-        }
+        net.Load(loadPath);
     }
-    if (epochs < 1 || batchSize < 0 || learningRate is <= 0f || weightDecay is < 0f)
-        throw new ArgumentException("--epochs must be ≥ 1, --batch-size ≥ 0, --lr > 0 and --weight-decay ≥ 0.");
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine("usage: Digits [--epochs N] [--batch-size N] [--lr X] [--seed N] [--optimizer adam|adamw|sgd|rmsprop|adagrad] [--weight-decay X] [--plot FILE.png] [--matrix]");
-    return 2;
+    catch (InvalidDataException e)
+    {
+        Console.Error.WriteLine($"--load: {e.Message}");
+        return 1;
+    }
 }
 
 // Learning rates default to what trains this network well with each optimizer; weight decay to PyTorch's defaults.
-IOptimizer? optimizer = optimizerName switch
+IOptimizer CreateOptimizer()
 {
-    "adam" => new Adam(learningRate ?? 1e-3f, weightDecay: weightDecay ?? 0f),
-    "adamw" => new AdamW(learningRate ?? 1e-3f, weightDecay: weightDecay ?? 1e-2f),
-    "sgd" => new Sgd(learningRate ?? 1e-2f, momentum: 0.9f, weightDecay: weightDecay ?? 0f),
-    "rmsprop" => new RmsProp(learningRate ?? 1e-3f, weightDecay: weightDecay ?? 0f),
-    "adagrad" => new Adagrad(learningRate ?? 1e-2f, weightDecay: weightDecay ?? 0f),
-    _ => null,
-};
-if (optimizer is null)
-{
-    Console.Error.WriteLine($"Unknown optimizer '{optimizerName}': use adam, adamw, sgd, rmsprop or adagrad.");
-    return 2;
+    float lr = (float?)learningRate.Value ?? 0, decay = (float?)weightDecay.Value ?? 0;
+    return optimizerName.Value switch
+    {
+        "adamw" => new AdamW(lr > 0 ? lr : 1e-3f, weightDecay: weightDecay.Value is null ? 1e-2f : decay),
+        "sgd" => new Sgd(lr > 0 ? lr : 1e-2f, momentum: 0.9f, weightDecay: decay),
+        "rmsprop" => new RmsProp(lr > 0 ? lr : 1e-3f, weightDecay: decay),
+        "adagrad" => new Adagrad(lr > 0 ? lr : 1e-2f, weightDecay: decay),
+        _ => new Adam(lr > 0 ? lr : 1e-3f, weightDecay: decay),
+    };
 }
 
-var (train, test) = Datasets.LoadDigits().Split(testFraction: 0.2, seed: seed, stratify: true);
-var net = new DigitsNet(seed);
-var options = new TrainingOptions
+// The test set is the same 20 % with or without validation (SplitThree takes it exactly as Split does).
+Dataset all = Datasets.LoadDigits(), train, test;
+Dataset? watched = null;
+if (validation > 0) (train, watched, test) = all.SplitThree(validation, 0.2, seed);
+else (train, test) = all.Split(0.2, seed);
+
+TrainingOptions Options(Dataset? validationSet) => new()
 {
     Epochs = epochs,
     BatchSize = batchSize,
-    Shuffle = true,
     Seed = seed,
-    OnEpochEnd = e =>
-    {
-        if (e.Epoch % 10 == 0 || e.Epoch == e.TotalEpochs)
-            Console.WriteLine(FormattableString.Invariant($"epoch {e.Epoch}/{e.TotalEpochs}  loss {e.Loss:F4}"));
-    },
+    Validation = validationSet,
+    EarlyStoppingPatience = patience,
+    Augment = augment ? DigitShifts.Augment : null,
 };
 
-var stopwatch = Stopwatch.StartNew();
-TrainingHistory history = Trainer.Fit(net, optimizer, train, options);
-stopwatch.Stop();
+if (kfold > 0)
+{
+    TrainingOptions foldOptions = Options(null);
+    CrossValidationResult cv = TrainingConsole.Run("fold", foldOptions,
+        () => CrossValidation.Run(() => new DigitsNet(seed), CreateOptimizer, train, kfold, foldOptions, seed), runs: kfold);
+    foreach (CrossValidationFold fold in cv.Folds)
+        Console.WriteLine(FormattableString.Invariant(
+            $"fold {fold.Fold}/{kfold}: {fold.History.EpochsRun} epochs, validation loss {fold.ValidationLoss:F4}, accuracy {fold.ValidationAccuracy:F4}"));
+    Console.WriteLine(FormattableString.Invariant(
+        $"cross-validation: loss {cv.MeanValidationLoss:F4} ± {cv.StdValidationLoss:F4}, accuracy {cv.MeanAccuracy:F4} ± {cv.StdAccuracy:F4}"));
+}
 
-Console.WriteLine(FormattableString.Invariant($"train accuracy: {Metrics.Accuracy(net, train):F4}"));
-Console.WriteLine(FormattableString.Invariant($"test accuracy: {Metrics.Accuracy(net, test):F4}"));
-Console.WriteLine(FormattableString.Invariant($"training time: {stopwatch.Elapsed.TotalSeconds:F3} s"));
+TrainingOptions options = Options(watched);
+IOptimizer optimizer = CreateOptimizer();
+var stopwatch = Stopwatch.StartNew();
+TrainingHistory history = TrainingConsole.Run("", options, () => Trainer.Fit(net, optimizer, train, options));
+stopwatch.Stop();
+if (epochs > 0) TrainingConsole.Summary("", history);
+
+if (save.Value is string savePath)
+{
+    net.Save(savePath);
+    Console.WriteLine($"network saved to {savePath}");
+}
 
 if (matrix)
 {
+    Console.Write(Metrics.Classification(net, test).ToString(4));
     int[,] confusion = Metrics.ConfusionMatrix(net, test);
     var table = new Table().Title("test set: actual (rows) × predicted (columns)");
     table.AddColumn("");
@@ -94,14 +109,19 @@ if (matrix)
     AnsiConsole.Write(table);
 }
 
-if (plotPath is not null)
+if (plot.Value is string plotPath && history.EpochsRun > 0)
 {
-    var plot = new Plot();
-    plot.Add.Scatter(Enumerable.Range(1, history.Losses.Count).Select(e => (double)e).ToArray(), history.Losses.Select(l => (double)l).ToArray());
-    plot.Title("DigitsNet training loss");
-    plot.XLabel("epoch");
-    plot.YLabel("cross-entropy");
-    plot.SavePng(plotPath, 800, 500);
-    Console.WriteLine($"loss curve written to {plotPath}");
+    // The accuracy panel needs --validation.
+    bool accuracy = history.ValidationAccuracies.Count > 0;
+    var loss = ("DigitsNet loss", "epoch", "cross-entropy");
+    var (figure, panels) = accuracy ? Plots.Panels(loss, ("DigitsNet validation accuracy", "epoch", "accuracy")) : Plots.Panels(loss);
+    Plots.Losses(panels[0], history);
+    if (accuracy) Plots.Line(panels[1], history.ValidationAccuracies, "validation accuracy");
+    Plots.Save(figure, plotPath, width: accuracy ? 1200 : 800);
 }
+
+// The last three lines, in this format, are what CI and the README read.
+Console.WriteLine(FormattableString.Invariant($"train accuracy: {Metrics.Accuracy(net, train):F4}"));
+Console.WriteLine(FormattableString.Invariant($"test accuracy: {Metrics.Accuracy(net, test):F4}"));
+Console.WriteLine(FormattableString.Invariant($"training time: {stopwatch.Elapsed.TotalSeconds:F3} s"));
 return 0;

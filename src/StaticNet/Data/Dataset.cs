@@ -129,10 +129,11 @@ public sealed class Dataset
         return labels is not null ? new Dataset(features, labels, f, ClassCount) : new Dataset(features, targets!, f, t);
     }
 
-    /// <summary>The same rows and labels or targets (copied) with other features, e.g. standardized ones.</summary>
-    internal Dataset WithFeatures(float[] features) => _labels is not null
+    /// <summary>The same rows with other features and, for a float-target dataset, other targets (null: a copy of these);
+    /// labels are copied.</summary>
+    internal Dataset WithValues(float[] features, float[]? targets) => _labels is not null
         ? new Dataset(features, (int[])_labels.Clone(), FeatureCount, ClassCount)
-        : new Dataset(features, (float[])_targets!.Clone(), FeatureCount, TargetCount);
+        : new Dataset(features, targets ?? (float[])_targets!.Clone(), FeatureCount, TargetCount);
 
     /// <summary>
     /// Splits into shuffled train and test sets like scikit-learn's <c>train_test_split</c>: the test set gets
@@ -144,34 +145,63 @@ public sealed class Dataset
     /// <exception cref="ArgumentException">The split would leave the training set empty.</exception>
     public (Dataset Train, Dataset Test) Split(double testFraction, int seed, bool stratify = true)
     {
-        if (!(testFraction > 0 && testFraction < 1))
-            throw new ArgumentOutOfRangeException(nameof(testFraction), testFraction, "Expected a fraction in (0, 1).");
-        // scikit-learn's rule (n_test = ceil(test_size · n)), so the sizes match train_test_split's.
-        int testCount = (int)Math.Ceiling(testFraction * Count);
+        int testCount = RowsFor(testFraction, nameof(testFraction));
         if (testCount >= Count)
             throw new ArgumentException(
                 $"A test fraction of {testFraction} of {Count} rows takes {testCount} test rows and leaves no training row.", nameof(testFraction));
-
-        var rng = new Rng(seed);
-        int[] test, train;
-        if (stratify && HasLabels)
-        {
-            int[][] byClass = ShuffledRowsByClass(rng);
-            int[] quota = TestQuota(byClass, testCount);
-            test = byClass.SelectMany((rows, c) => rows.Take(quota[c])).ToArray();
-            train = byClass.SelectMany((rows, c) => rows.Skip(quota[c])).ToArray();
-            // Interleave the classes, as train_test_split returns its rows in random order.
-            rng.Shuffle<int>(test);
-            rng.Shuffle<int>(train);
-        }
-        else
-        {
-            int[] order = Permutation(rng);
-            test = order[..testCount];
-            train = order[testCount..];
-        }
+        var (train, test) = SplitRows(AllRows(), testCount, new Rng(seed), stratify);
         return (Subset(train), Subset(test));
     }
+
+    /// <summary>
+    /// Splits into shuffled train, validation and test sets: disjoint, covering every row, and stratified like
+    /// <see cref="Split"/>. The test set gets <c>ceil(testFraction × Count)</c> rows and is the one
+    /// <c>Split(testFraction, seed, stratify)</c> returns; the validation set then gets <c>ceil(validationFraction × Count)</c>
+    /// of the remaining rows, again stratified, and the training set the rest.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A fraction is not in (0, 1).</exception>
+    /// <exception cref="ArgumentException">The split would leave the training set empty.</exception>
+    public (Dataset Train, Dataset Validation, Dataset Test) SplitThree(double validationFraction, double testFraction, int seed, bool stratify = true)
+    {
+        int validationCount = RowsFor(validationFraction, nameof(validationFraction)), testCount = RowsFor(testFraction, nameof(testFraction));
+        if (validationCount + testCount >= Count)
+            throw new ArgumentException(
+                $"Fractions of {validationFraction} (validation) and {testFraction} (test) of {Count} rows take {validationCount} + {testCount} " +
+                "rows and leave no training row.", nameof(validationFraction));
+        var rng = new Rng(seed);
+        var (rest, test) = SplitRows(AllRows(), testCount, rng, stratify);
+        var (train, validation) = SplitRows(rest, validationCount, rng, stratify);
+        return (Subset(train), Subset(validation), Subset(test));
+    }
+
+    /// <summary>scikit-learn's rule for a fraction's rows, <c>ceil(fraction · Count)</c>, so that sizes match train_test_split's.</summary>
+    private int RowsFor(double fraction, string paramName)
+    {
+        if (!(fraction > 0 && fraction < 1))
+            throw new ArgumentOutOfRangeException(paramName, fraction, "Expected a fraction in (0, 1).");
+        return (int)Math.Ceiling(fraction * Count);
+    }
+
+    /// <summary>Splits <paramref name="rows"/> into shuffled kept and taken rows, <paramref name="takeCount"/> of them taken.</summary>
+    private (int[] Kept, int[] Taken) SplitRows(int[] rows, int takeCount, Rng rng, bool stratify)
+    {
+        if (stratify && HasLabels)
+        {
+            int[][] byClass = ShuffledRowsByClass(rows, rng);
+            int[] quota = TestQuota(byClass, takeCount);
+            int[] taken = byClass.SelectMany((list, c) => list.Take(quota[c])).ToArray();
+            int[] rest = byClass.SelectMany((list, c) => list.Skip(quota[c])).ToArray();
+            // Interleave the classes, as train_test_split returns its rows in random order.
+            rng.Shuffle<int>(taken);
+            rng.Shuffle<int>(rest);
+            return (rest, taken);
+        }
+        int[] order = (int[])rows.Clone();
+        rng.Shuffle<int>(order);
+        return (order[takeCount..], order[..takeCount]);
+    }
+
+    private int[] AllRows() => Enumerable.Range(0, Count).ToArray();
 
     /// <summary>
     /// Each class's number of test rows: the floor of its proportional share, then one more for the classes with the
@@ -203,7 +233,7 @@ public sealed class Dataset
         var rng = new Rng(seed);
         // Dealing rows round-robin from a random order balances fold sizes; with the order grouped by class
         // (each class shuffled), it also balances every class across folds.
-        int[] order = stratify && HasLabels ? ShuffledRowsByClass(rng).SelectMany(rows => rows).ToArray() : Permutation(rng);
+        int[] order = stratify && HasLabels ? ShuffledRowsByClass(AllRows(), rng).SelectMany(rows => rows).ToArray() : Permutation(rng);
         var fold = new int[Count];
         for (int j = 0; j < order.Length; j++) fold[order[j]] = j % k;
 
@@ -219,22 +249,22 @@ public sealed class Dataset
 
     private int[] Permutation(Rng rng)
     {
-        int[] order = Enumerable.Range(0, Count).ToArray();
+        int[] order = AllRows();
         rng.Shuffle<int>(order);
         return order;
     }
 
-    /// <summary>Row indices of each class (index = class), each list shuffled.</summary>
-    private int[][] ShuffledRowsByClass(Rng rng)
+    /// <summary>The given rows grouped by class (index = class), in their given order, then each group shuffled.</summary>
+    private int[][] ShuffledRowsByClass(int[] rows, Rng rng)
     {
         var byClass = new List<int>[ClassCount];
         for (int c = 0; c < ClassCount; c++) byClass[c] = [];
-        for (int row = 0; row < Count; row++) byClass[_labels![row]].Add(row);
+        foreach (int row in rows) byClass[_labels![row]].Add(row);
         return Array.ConvertAll(byClass, list =>
         {
-            int[] rows = list.ToArray();
-            rng.Shuffle<int>(rows);
-            return rows;
+            int[] group = list.ToArray();
+            rng.Shuffle<int>(group);
+            return group;
         });
     }
 

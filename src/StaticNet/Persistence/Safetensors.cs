@@ -71,6 +71,14 @@ public static class Safetensors
         Apply(network, parameters, buffers);
     }
 
+    /// <summary>
+    /// The <c>__metadata__</c> strings of a safetensors file (e.g. <c>"format": "pt"</c>, and what was passed to
+    /// <see cref="Save(INetwork, string, IReadOnlyDictionary{string, string}?)"/>, such as a
+    /// <see cref="Standardizer.ToMetadata"/>); empty when the file has none. The whole file is validated as by <see cref="Load(INetwork, string)"/>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and the problem.</exception>
+    public static IReadOnlyDictionary<string, string> ReadMetadata(string path) => ReadFile(path).Metadata;
+
     internal static SafetensorsFile ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);

@@ -69,6 +69,44 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public void Regression_files_take_float_targets_from_the_last_columns()
+    {
+        string path = Write("regression.csv", "x1,x2,y1,y2\n1,2,0.5,-3\n4,5,1e2,7.25\n");
+        Dataset data = Datasets.LoadCsv(path, hasHeader: true, targetCount: 2);
+        Assert.False(data.HasLabels);
+        Assert.Equal((2, 2, 2), (data.Count, data.FeatureCount, data.TargetCount));
+        Assert.Equal([1f, 2f, 4f, 5f], data.Features);
+        Assert.Equal([0.5f, -3f, 100f, 7.25f], data.Targets);
+        Assert.Equal([1f, 4f], Datasets.LoadCsv(path, hasHeader: true, targetCount: 3).Features); // one feature, three targets
+    }
+
+    [Fact]
+    public void Whitespace_separated_files_are_read_too()
+    {
+        string path = Write("spaces.txt", "  59 2\t32.1   151.0\n\n48 1 21.6 75\n");
+        Dataset data = Datasets.LoadCsv(path, targetCount: 1);
+        Assert.Equal([59f, 2f, 32.1f, 48f, 1f, 21.6f], data.Features);
+        Assert.Equal([151f, 75f], data.Targets);
+        Dataset labelled = Datasets.LoadCsv(Write("labels.txt", "1.5 2 1\n3 4 0\n"));
+        Assert.Equal([1, 0], labelled.Labels);
+
+        var e = Assert.Throws<InvalidDataException>(() => Datasets.LoadCsv(Write("bad.txt", "1 2 3\n4 x 6\n"), targetCount: 1));
+        Assert.Contains("line 2: column 2: 'x' is not a finite number", e.Message);
+        e = Assert.Throws<InvalidDataException>(() => Datasets.LoadCsv(Write("short.txt", "1 2 3\n4 6\n"), targetCount: 1));
+        Assert.Contains("line 2: expected 3 columns like the first data line, found 2", e.Message);
+    }
+
+    [Fact]
+    public void A_regression_file_needs_a_feature_column_besides_its_targets()
+    {
+        string path = Write("narrow.csv", "1,2\n3,4\n");
+        var e = Assert.Throws<InvalidDataException>(() => Datasets.LoadCsv(path, targetCount: 2));
+        Assert.Contains(path, e.Message);
+        Assert.Contains("line 1: expected at least 3 columns (features, then 2 targets), found 2", e.Message);
+        Assert.Throws<ArgumentException>(() => Datasets.LoadCsv(path, classCount: 2, targetCount: 1));
+    }
+
+    [Fact]
     public void Empty_file_is_reported()
     {
         string path = Write("empty.csv", "x,y\n\n");

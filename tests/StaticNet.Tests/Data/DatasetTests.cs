@@ -215,3 +215,67 @@ public sealed class DatasetTests
         return counts;
     }
 }
+
+public sealed class SplitThreeTests
+{
+    private static int[] ClassCounts(Dataset data) =>
+        Enumerable.Range(0, data.ClassCount).Select(c => data.Labels.Count(l => l == c)).ToArray();
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void The_three_sets_are_disjoint_and_cover_every_row(bool stratify)
+    {
+        int[] digitLabels = Datasets.LoadDigits().Labels;
+        Dataset data = IdData.Labelled(1797, 10, labelOf: i => digitLabels[i]);
+        var (train, validation, test) = data.SplitThree(0.15, 0.2, seed: 3, stratify);
+        Assert.Equal(360, test.Count); // ceil(0.2 × 1797)
+        Assert.Equal(270, validation.Count); // ceil(0.15 × 1797)
+        Assert.Equal(1797 - 630, train.Count);
+        int[] ids = [.. IdData.Ids(train), .. IdData.Ids(validation), .. IdData.Ids(test)];
+        Assert.Equal(Enumerable.Range(0, 1797), ids.Order());
+        Assert.All(Enumerable.Range(0, validation.Count), j => Assert.Equal(digitLabels[IdData.Ids(validation)[j]], validation.Labels[j]));
+    }
+
+    [Fact]
+    public void Each_class_gets_its_share_of_every_set()
+    {
+        Dataset digits = Datasets.LoadDigits();
+        var (train, validation, test) = digits.SplitThree(0.2, 0.2, seed: 5);
+        int[] all = ClassCounts(digits);
+        foreach (var (set, share) in new[] { (validation, 0.2), (test, 0.2), (train, 0.6) })
+        {
+            int[] counts = ClassCounts(set);
+            for (int c = 0; c < 10; c++) Assert.InRange(counts[c], all[c] * share - 1.5, all[c] * share + 1.5);
+        }
+    }
+
+    [Fact]
+    public void The_test_set_is_the_one_Split_gives()
+    {
+        Dataset data = IdData.Labelled(500, 4);
+        var (train, validation, test) = data.SplitThree(0.1, 0.25, seed: 9);
+        var (splitTrain, splitTest) = data.Split(0.25, seed: 9);
+        Assert.Equal(IdData.Ids(splitTest), IdData.Ids(test));
+        Assert.Equal(IdData.Ids(splitTrain).Order(), IdData.Ids(train).Concat(IdData.Ids(validation)).Order());
+        Assert.Equal(IdData.Ids(validation), IdData.Ids(data.SplitThree(0.1, 0.25, seed: 9).Validation));
+        Assert.NotEqual(IdData.Ids(validation), IdData.Ids(data.SplitThree(0.1, 0.25, seed: 10).Validation));
+    }
+
+    [Fact]
+    public void Regression_data_splits_three_ways_too()
+    {
+        var (train, validation, test) = IdData.Regression(100, 3, targetCount: 2).SplitThree(0.2, 0.1, seed: 0);
+        Assert.Equal((70, 20, 10), (train.Count, validation.Count, test.Count));
+        Assert.All(Enumerable.Range(0, validation.Count), j => Assert.Equal(IdData.Ids(validation)[j] % 3, validation.Targets[2 * j]));
+    }
+
+    [Fact]
+    public void Bad_fractions_are_rejected()
+    {
+        Dataset data = IdData.Labelled(10, 2);
+        Assert.Equal("validationFraction", Assert.Throws<ArgumentOutOfRangeException>(() => data.SplitThree(0, 0.2, 0)).ParamName);
+        Assert.Equal("testFraction", Assert.Throws<ArgumentOutOfRangeException>(() => data.SplitThree(0.2, 1, 0)).ParamName);
+        Assert.Contains("no training row", Assert.Throws<ArgumentException>(() => data.SplitThree(0.5, 0.5, 0)).Message);
+    }
+}

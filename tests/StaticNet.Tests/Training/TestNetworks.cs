@@ -108,9 +108,9 @@ internal sealed class PlainSgd(float learningRate) : IOptimizer
 }
 
 /// <summary>
-/// Records what the trainer feeds it. Rows are identified by their first feature (the row id); every target of a row must
-/// equal <c>id % classes</c>. TrainStep returns the batch's mean target, so a correctly weighted epoch loss is the
-/// dataset's mean target whatever the batching.
+/// Records what the trainer feeds it (the trainer calls ComputeGradients, then the optimizer). Rows are identified by their
+/// first feature (the row id); every target of a row must equal <c>id % classes</c>. ComputeGradients returns the batch's
+/// mean target, so a correctly weighted epoch loss is the dataset's mean target whatever the batching.
 /// </summary>
 internal sealed class RecordingNetwork<T>(int inputSize, int outputSize, int classes) : ITrainableNetwork<T>, IClassifierNetwork
     where T : unmanaged, INumber<T>
@@ -122,14 +122,26 @@ internal sealed class RecordingNetwork<T>(int inputSize, int outputSize, int cla
     public int InputSize => inputSize;
     public int OutputSize => outputSize;
     public int ClassCount => classes;
+    private readonly float[] _parameters = new float[1], _gradients = new float[1];
+
     public int ParameterCount => 1;
-    public Span<float> Parameters => new float[1];
-    public Span<float> Gradients => new float[1];
+    public Span<float> Parameters => _parameters;
+    public Span<float> Gradients => _gradients;
     public Span<float> Buffers => [];
     public IReadOnlyList<ParameterInfo> ParameterLayout => [new("p", 0, 1, 1)];
     public IReadOnlyList<ParameterInfo> BufferLayout => [];
 
-    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs) => outputs.Clear();
+    /// <summary>The ids of the rows given to Forward (what validation and the metrics evaluate).</summary>
+    public List<int> ForwardRowIds { get; } = [];
+
+    /// <summary>Cross-entropy for class indices, MSE for floats, unless set: the validation loss is that of zero outputs.</summary>
+    public LossFunction Loss { get; init; } = typeof(T) == typeof(int) ? LossFunction.CrossEntropy : LossFunction.MSE;
+
+    public void Forward(ReadOnlySpan<float> inputs, Span<float> outputs)
+    {
+        for (int j = 0; j < inputs.Length / inputSize; j++) ForwardRowIds.Add((int)inputs[j * inputSize]);
+        outputs.Clear();
+    }
 
     public int Predict(ReadOnlySpan<float> input) => (int)input[0] % classes;
 
@@ -138,6 +150,8 @@ internal sealed class RecordingNetwork<T>(int inputSize, int outputSize, int cla
     public float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<T> targets, Span<float> outputs = default)
     {
         int batch = inputs.Length / inputSize, perRow = targets.Length / batch;
+        BatchSizes.Add(batch);
+        for (int j = 0; j < batch; j++) RowIds.Add((int)inputs[j * inputSize]);
         double sum = 0;
         for (int j = 0; j < batch; j++)
         {
@@ -151,9 +165,8 @@ internal sealed class RecordingNetwork<T>(int inputSize, int outputSize, int cla
 
     public float TrainStep(ReadOnlySpan<float> inputs, ReadOnlySpan<T> targets, IOptimizer optimizer)
     {
-        int batch = inputs.Length / inputSize;
-        BatchSizes.Add(batch);
-        for (int j = 0; j < batch; j++) RowIds.Add((int)inputs[j * inputSize]);
-        return ComputeGradients(inputs, targets);
+        float loss = ComputeGradients(inputs, targets);
+        optimizer.Step(_parameters, _gradients);
+        return loss;
     }
 }

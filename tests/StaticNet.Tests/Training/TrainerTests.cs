@@ -140,17 +140,29 @@ public sealed class TrainerTests
         (Dataset train, Dataset test) = Digits();
         var net = new LogisticRegression(64, 10);
         var sgd = new PlainSgd(1e-4f);
+        int batches = 0;
         long Allocated(int epochs)
         {
-            var options = new TrainingOptions { Epochs = epochs, BatchSize = 32, Validation = test };
+            // Every per-batch and per-epoch feature on: validation, early stopping (patience never runs out, so every
+            // improvement copies the parameters), augmentation and the batch callback.
+            var options = new TrainingOptions
+            {
+                Epochs = epochs,
+                BatchSize = 32,
+                Validation = test,
+                EarlyStoppingPatience = 1000,
+                Augment = static (features, _, _) => features[0] += 0f,
+                OnBatchEnd = _ => batches++,
+            };
             long before = GC.GetAllocatedBytesForCurrentThread();
             Trainer.Fit(net, sgd, train, options);
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Allocated(2); // warm up (JIT, lazy statics)
         long few = Allocated(2), many = Allocated(12);
-        // 10 more epochs × 45 batches: only the history's per-epoch float loss and double accuracy may grow.
-        Assert.True(many - few <= 10 * (sizeof(float) + sizeof(double)) + 64, $"2 epochs allocate {few} bytes, 12 epochs {many}.");
+        Assert.Equal(16 * 45, batches);
+        // 10 more epochs × 45 batches: only the history's per-epoch float loss, float validation loss and double accuracy may grow.
+        Assert.True(many - few <= 10 * (sizeof(float) + sizeof(float) + sizeof(double)) + 64, $"2 epochs allocate {few} bytes, 12 epochs {many}.");
     }
 
     [Fact]
