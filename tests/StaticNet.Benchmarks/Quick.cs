@@ -11,7 +11,7 @@ namespace StaticNet.Benchmarks;
 /// </summary>
 public static class Quick
 {
-    public static void Run(bool smoke)
+    public static void Run(bool smoke, string? jsonPath = null)
     {
         using var w = new Workloads();
         string path = Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
@@ -37,11 +37,20 @@ public static class Quick
         Row("W6 network Forward 1000", "us", 1e6, w.W6NetworkScaleForward);
         Row("W7 784-512-256-10 Forward 1", "us", 1e6, w.W7ScaleForwardOne, "ONNX Runtime", w.OnnxMnistOne.Run);
         Row("W7 network Forward 1", "us", 1e6, w.W7NetworkScaleForwardOne);
+        if (Environment.ProcessorCount > 1)
+        {
+            // The opt-in second thread on the large products (PyTorch's side: torch.set_num_threads(2)).
+            Parallelism.MaxDegree = 2;
+            Row("W5 2 threads", "us", 1e6, () => w.W5ScaleStep());
+            Row("W6 2 threads", "us", 1e6, w.W6ScaleForward);
+            Parallelism.MaxDegree = 1;
+        }
         foreach (var r in rows)
             Console.WriteLine(r.Peer.Length == 0
                 ? $"{r.Name,-32} {r.Ours,10:F2} {r.Unit}"
                 : $"{r.Name,-32} {r.Ours,10:F2} {r.Unit}   {r.Peer} {r.PeerValue,10:F2} {r.Unit}   ratio {r.PeerValue / r.Ours:F2}x");
         Console.WriteLine(JsonSerializer.Serialize(json));
+        if (jsonPath is not null) File.WriteAllText(jsonPath, JsonSerializer.Serialize(json));
     }
 
     /// <summary>Seconds per call: the median of 15 timed batches, each long enough (≥ 20 ms) to swamp the timer.</summary>
