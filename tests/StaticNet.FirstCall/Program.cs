@@ -5,7 +5,7 @@ using StaticNet;
 // is mostly the JIT compiling the kernels (NativeAOT and ReadyToRun compile them ahead of time). One line per figure.
 //   dotnet run -c Release --project tests/StaticNet.FirstCall
 //   dotnet publish -c Release tests/StaticNet.FirstCall -p:PublishReadyToRun=true -r linux-x64 -o /tmp/r2r && /tmp/r2r/StaticNet.FirstCall
-//   dotnet publish -c Release tests/StaticNet.FirstCall -p:PublishAot=true -p:IlcInstructionSet=native -r linux-x64 -o /tmp/aot && /tmp/aot/StaticNet.FirstCall
+//   dotnet publish -c Release tests/StaticNet.FirstCall -p:Aot=true -p:IlcInstructionSet=native -r linux-x64 -o /tmp/aot && /tmp/aot/StaticNet.FirstCall
 var input = new float[32 * 64];
 for (int i = 0; i < input.Length; i++) input[i] = i % 17;
 var labels = new int[32];
