@@ -17,7 +17,7 @@ namespace StaticNet.Kernels;
 /// <para>
 /// im2col + GEMM, measured faster than a direct convolution at the sizes that matter (the digits CNN, one sample to
 /// 1,797): per sample the padded input is unrolled into <c>col[(c, i, j), (y, x)]</c> (one row per kernel tap, one
-/// column per output position), and <c>y = W·col</c> is one broadcast GEMM (<see cref="Dense.Gemm"/>) whose vectors
+/// column per output position), and <c>y = act(b + W·col)</c> is one broadcast GEMM (<see cref="Gemm"/>) whose vectors
 /// run along the output positions, so it writes PyTorch's <c>[outC, outH·outW]</c> layout directly. The backward pass
 /// uses the same unrolling: <c>dWᵀ = col·dyᵀ</c> over chunks of samples (no horizontal reductions), and
 /// <c>dcol = Wᵀ·dy</c> folded back into dx (col2im).
@@ -29,7 +29,7 @@ namespace StaticNet.Kernels;
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public static class Conv
+public static partial class Conv
 {
     /// <summary>Scratch floats above which a kernel rents from <see cref="ArrayPool{T}"/> instead of using the stack (64 KB).</summary>
     private const int MaxStackScratch = 16384;
@@ -105,10 +105,9 @@ public static class Conv
         {
             Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s);
             Im2Col(ref padded, ref col, colStride, s);
-            // y_n[o, p] = Σ_t W[o, t]·col[t, p]: W broadcast (row o at o·taps), vectors along the positions.
-            ref float yn = ref Unsafe.Add(ref yr, n * outSize);
-            Dense.Gemm(ref wr, taps, 1, ref col, colStride, ref yn, positions, s.OutChannels, taps, positions);
-            AddBias(ref yn, ref br, s.OutChannels, positions, relu);
+            // y_n[o, p] = act(b[o] + Σ_t W[o, t]·col[t, p]): W broadcast (row o at o·taps), vectors along the positions.
+            Gemm(ref wr, taps, 1, ref col, colStride, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
+                ref br, hasBias: true, relu);
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
@@ -170,12 +169,25 @@ public static class Conv
                 for (int j = 0; j < s.KernelWidth; j++)
                 {
                     ref float src = ref Unsafe.Add(ref rowI, j);
-                    for (int y = 0; y < outH; y++)
+                    ref float from = ref src, to = ref dst;
+                    if (outW <= width)
                     {
-                        ref float from = ref Unsafe.Add(ref src, y * rowStep);
-                        ref float to = ref Unsafe.Add(ref dst, y * outW);
-                        for (int x0 = 0; x0 < outW; x0 += width)
-                            TSimd.Store(TSimd.Load(ref from, x0), ref to, x0);
+                        // Small maps (the common case): one vector per output row.
+                        for (int y = 0; y < outH; y++)
+                        {
+                            TSimd.Store(TSimd.Load(ref from, 0), ref to, 0);
+                            from = ref Unsafe.Add(ref from, rowStep);
+                            to = ref Unsafe.Add(ref to, outW);
+                        }
+                    }
+                    else
+                    {
+                        for (int y = 0; y < outH; y++)
+                        {
+                            for (int x0 = 0; x0 < outW; x0 += width) TSimd.Store(TSimd.Load(ref from, x0), ref to, x0);
+                            from = ref Unsafe.Add(ref from, rowStep);
+                            to = ref Unsafe.Add(ref to, outW);
+                        }
                     }
                     dst = ref Unsafe.Add(ref dst, colStride);
                 }
@@ -201,46 +213,6 @@ public static class Conv
                     dst = ref Unsafe.Add(ref dst, colStride);
                 }
     }
-
-    /// <summary><c>y[o, p] = act(y[o, p] + b[o])</c> for each output channel's row of positions.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddBias(ref float y, ref float bias, int channels, int positions, bool relu)
-    {
-        if (Vector512.IsHardwareAccelerated && positions >= Vector512<float>.Count) AddBias<Simd512, Vector512<float>>(ref y, ref bias, channels, positions, relu);
-        else if (Vector256.IsHardwareAccelerated && positions >= Vector256<float>.Count) AddBias<Simd256, Vector256<float>>(ref y, ref bias, channels, positions, relu);
-        else if (Vector128.IsHardwareAccelerated && positions >= Vector128<float>.Count) AddBias<Simd128, Vector128<float>>(ref y, ref bias, channels, positions, relu);
-        else
-            for (int o = 0; o < channels; o++)
-            {
-                ref float row = ref Unsafe.Add(ref y, o * positions);
-                float b = Unsafe.Add(ref bias, o);
-                for (int p = 0; p < positions; p++) Unsafe.Add(ref row, p) = Activate(Unsafe.Add(ref row, p) + b, relu);
-            }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddBias<TSimd, TVec>(ref float y, ref float bias, int channels, int positions, bool relu)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        int width = TSimd.Width;
-        for (int o = 0; o < channels; o++)
-        {
-            ref float row = ref Unsafe.Add(ref y, o * positions);
-            float b = Unsafe.Add(ref bias, o);
-            TVec bv = TSimd.Broadcast(b);
-            int p = 0;
-            for (; p + width <= positions; p += width)
-            {
-                TVec v = TSimd.Add(TSimd.Load(ref row, p), bv);
-                TSimd.Store(relu ? TSimd.Max(v, TSimd.Zero) : v, ref row, p);
-            }
-            // Scalar tail: an overlapping vector would add the bias twice.
-            for (; p < positions; p++) Unsafe.Add(ref row, p) = Activate(Unsafe.Add(ref row, p) + b, relu);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Activate(float value, bool relu) => relu ? MathF.Max(value, 0f) : value;
 
     // ---- backward ----
 
@@ -340,7 +312,8 @@ public static class Conv
                 Transpose(ref Unsafe.Add(ref dyr, n * outSize), outC, positions, ref Unsafe.Add(ref dyT, t * positions * outC));
             }
             Span<float> target = n0 == 0 ? dwT : partial;
-            Dense.Gemm(ref col, colStride, 1, ref dyT, outC, ref MemoryMarshal.GetReference(target), outC, taps, count * positions, outC);
+            Gemm(ref col, colStride, 1, ref dyT, outC, ref MemoryMarshal.GetReference(target), outC, taps, count * positions, outC,
+                ref Unsafe.NullRef<float>(), hasBias: false, relu: false);
             if (n0 > 0) Add(partial, dwT);
         }
         Transpose(ref MemoryMarshal.GetReference(dwT), taps, outC, ref MemoryMarshal.GetReference(dWeight));
@@ -368,7 +341,8 @@ public static class Conv
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         for (int n = 0; n < s.Batch; n++)
         {
-            Dense.Gemm(ref wr, 1, taps, ref Unsafe.Add(ref dyr, n * outSize), positions, ref dcol, positions, taps, s.OutChannels, positions);
+            Gemm(ref wr, 1, taps, ref Unsafe.Add(ref dyr, n * outSize), positions, ref dcol, positions, taps, s.OutChannels, positions,
+                ref Unsafe.NullRef<float>(), hasBias: false, relu: false);
             Span<float> target = padded ? dxPadded : dx.Slice(n * inSize, inSize);
             target.Clear();
             Col2Im(ref dcol, ref MemoryMarshal.GetReference(target), s);

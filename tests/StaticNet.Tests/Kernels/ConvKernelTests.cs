@@ -29,6 +29,7 @@ public class ConvKernelTests
         { 19, 5, 11, 13, 7, 3, 1, 1 },  // 13-wide rows: whole vectors plus a tail; 5 and 7 channels fit no vector width
         { 20, 3, 10, 10, 9, 3, 2, 1 },  // stride 2 over a longer batch
         { 3, 2, 6, 5, 6, 2, 1, 0 },     // even kernel, no padding, outputs narrower than 4 (scalar products)
+        { 4, 3, 6, 6, 11, 3, 1, 1 },    // 11 output channels: a 6-row band and an overlapping one
         { 2, 16, 28, 28, 6, 3, 1, 1 },  // large: the scratch is rented from the array pool, not the stack
     };
 
