@@ -4,6 +4,8 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticNet.Kernels;
 
@@ -15,12 +17,13 @@ namespace StaticNet.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Max pooling follows PyTorch's CPU kernel: the running maximum is replaced only by a later value that is strictly
-/// greater or NaN, so a NaN in a window wins and the gradient goes to the FIRST maximum in scan order (row by row, left
-/// to right), the first NaN if there is one. The backward pass stores no indices: it finds that element again as the
-/// first one in scan order equal to the pooled value y (or NaN when y is NaN), which is the same element. The forward
-/// value is the window's IEEE maximum (NaN if any element is NaN; a zero maximum may differ from PyTorch's only in its
-/// sign), so it does not depend on the order in which the window is combined.
+/// Max pooling follows PyTorch's CPU kernel (<c>cpu_max_pool</c>): scanning the window row by row, left to right, the
+/// running maximum is replaced by a later value that is strictly greater, or is NaN (<c>if ((val &gt; maxval) ||
+/// std::isnan(val))</c>). So the gradient goes to the FIRST maximum in scan order, and a NaN wins: the output is NaN and,
+/// since every NaN replaces the running maximum, the gradient goes to the window's LAST NaN (its only NaN, usually).
+/// The backward pass stores no indices: it finds that element again from the pooled value y, as the first element
+/// equal to y or, when y is NaN, the last NaN. The forward value is the window's IEEE maximum (NaN if any element is
+/// NaN; a zero maximum may differ from PyTorch's only in its sign), so it does not depend on the combining order.
 /// </para>
 /// <para>
 /// Average pooling divides the window's sum by the kernel's element count. The forward pass (both kinds) is vectorised
@@ -43,9 +46,10 @@ public static class Pool
         Forward<MaxOp>(x, y, new PoolShape(batch, channels, inHeight, inWidth, kernel, kernel, stride, stride));
 
     /// <summary>
-    /// OVERWRITES dx: each dy[n, c, y, x] goes to the first element of its window, in scan order, that equals the pooled
-    /// y[n, c, y, x] (or is NaN when y is NaN), summed where windows overlap; 0 elsewhere. <paramref name="y"/> must be
-    /// <see cref="MaxForward2d"/>'s output for <paramref name="x"/> (a window holding no such element passes no gradient).
+    /// OVERWRITES dx: each dy[n, c, y, x] goes to the element of its window that PyTorch's index names (the first one,
+    /// in scan order, equal to the pooled y[n, c, y, x]; the last NaN when y is NaN), summed where windows overlap; 0
+    /// elsewhere. <paramref name="y"/> must be <see cref="MaxForward2d"/>'s output for <paramref name="x"/> (a window
+    /// holding no such element passes no gradient).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MaxBackward2d(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx,
@@ -117,7 +121,14 @@ public static class Pool
     private static void Forward<TOp>(ReadOnlySpan<float> x, Span<float> y, in PoolShape s) where TOp : struct, IPoolOp
     {
         CheckSizes(x.Length, s.Batch * s.Channels * s.InputPlane, y.Length, s.Batch * s.Channels * s.OutputPlane, "x", "y");
-        int read = s.ReadWidth;
+        int read = s.ReadWidth, outputs = s.Batch * s.Channels * s.OutputPlane;
+        if (s.KernelWidth == 2 && s.StrideWidth == 2 && s.KernelHeight == s.StrideHeight && s.KernelHeight <= 2)
+        {
+            // 2-wide windows at stride 2 (2 × 2 pools and 1-d pools of 2): vectors across every output, not per row.
+            if (Vector512.IsHardwareAccelerated && outputs >= Vector512<float>.Count) { ForwardPairs<TOp, Simd512, Pairs512, Vector512<float>>(x, y, s); return; }
+            if (Vector256.IsHardwareAccelerated && outputs >= Vector256<float>.Count) { ForwardPairs<TOp, Simd256, Pairs256, Vector256<float>>(x, y, s); return; }
+            if (Vector128.IsHardwareAccelerated && outputs >= Vector128<float>.Count) { ForwardPairs<TOp, Simd128, Pairs128, Vector128<float>>(x, y, s); return; }
+        }
         // The widest accelerated vector that fits the columns the windows read; narrower rows run the scalar loop.
         if (Vector512.IsHardwareAccelerated && read >= Vector512<float>.Count) ForwardRows<TOp, Simd512, Vector512<float>>(x, y, s);
         else if (Vector256.IsHardwareAccelerated && read >= Vector256<float>.Count) ForwardRows<TOp, Simd256, Vector256<float>>(x, y, s);
@@ -180,6 +191,94 @@ public static class Pool
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
 
+    /// <summary>
+    /// 2-wide windows at stride 2, with k rows (k = s ≤ 2): for a chunk of planes, each output row's k input rows are
+    /// combined column by column into <c>v</c> (2·outW columns: the ones the windows read), so the chunk's v is one flat
+    /// run of adjacent column pairs whose combined pairs are, in order, the chunk's outputs: <c>y[i] = v[2i] ⊕ v[2i + 1]</c>,
+    /// whole vectors at a time (even and odd lanes separated by <typeparamref name="TPairs"/>), then a scalar tail.
+    /// A 1-d pool over even lengths reads x itself as v.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardPairs<TOp, TSimd, TPairs, TVec>(ReadOnlySpan<float> x, Span<float> y, in PoolShape s)
+        where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        int kh = s.KernelHeight, inW = s.InWidth, outH = s.OutHeight, outW = s.OutWidth, planes = s.Batch * s.Channels;
+        int run = 2 * outW, planeRun = outH * run; // floats of v per output row and per plane
+        bool direct = kh == 1 && inW == run;      // x's planes are already v
+        int chunk = direct ? planes : Math.Clamp(PairsChunk / planeRun, 1, planes);
+        int length = direct ? 0 : chunk * planeRun;
+        float[]? rented = null;
+        Span<float> scratch = length <= MaxStackScratch ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        TVec count = TSimd.Broadcast(kh * 2);
+        float scalarCount = kh * 2;
+        int width = TSimd.Width;
+        for (int p0 = 0; p0 < planes; p0 += chunk)
+        {
+            int planesHere = Math.Min(chunk, planes - p0);
+            ref float v = ref direct ? ref Unsafe.Add(ref xr, p0 * s.InputPlane) : ref MemoryMarshal.GetReference(scratch);
+            if (!direct)
+                for (int p = 0; p < planesHere; p++)
+                {
+                    ref float xp = ref Unsafe.Add(ref xr, (p0 + p) * s.InputPlane);
+                    for (int oy = 0; oy < outH; oy++)
+                    {
+                        ref float top = ref Unsafe.Add(ref xp, oy * kh * inW);
+                        ref float to = ref Unsafe.Add(ref v, (p * outH + oy) * run);
+                        if (kh == 1) Copy(ref top, ref to, run);
+                        else CombineRows<TOp>(ref top, ref Unsafe.Add(ref top, inW), ref to, run);
+                    }
+                }
+            int n = planesHere * s.OutputPlane, i = 0;
+            ref float yc = ref Unsafe.Add(ref yr, p0 * s.OutputPlane);
+            for (; i + width <= n; i += width)
+            {
+                TPairs.Unzip(TSimd.Load(ref v, 2 * i), TSimd.Load(ref v, 2 * i + width), out TVec even, out TVec odd);
+                TVec a = TOp.Combine<TSimd, TVec>(even, odd);
+                if (TOp.Average) a = TSimd.Divide(a, count);
+                TSimd.Store(a, ref yc, i);
+            }
+            for (; i < n; i++)
+            {
+                float a = TOp.Combine(Unsafe.Add(ref v, 2 * i), Unsafe.Add(ref v, 2 * i + 1));
+                Unsafe.Add(ref yc, i) = TOp.Average ? a / scalarCount : a;
+            }
+        }
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>Floats of combined rows per chunk of <see cref="ForwardPairs"/> (16 KB: stays in L1 between its two passes).</summary>
+    private const int PairsChunk = 4096;
+
+    /// <summary><c>to[j] = a[j] ⊕ b[j]</c> for exactly n floats (the last vector overlapping: recomputed values, nothing past n touched).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CombineRows<TOp>(ref float a, ref float b, ref float to, int n) where TOp : struct, IPoolOp
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) CombineRows<TOp, Simd512, Vector512<float>>(ref a, ref b, ref to, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) CombineRows<TOp, Simd256, Vector256<float>>(ref a, ref b, ref to, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) CombineRows<TOp, Simd128, Vector128<float>>(ref a, ref b, ref to, n);
+        else for (int j = 0; j < n; j++) Unsafe.Add(ref to, j) = TOp.Combine(Unsafe.Add(ref a, j), Unsafe.Add(ref b, j));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void CombineRows<TOp, TSimd, TVec>(ref float a, ref float b, ref float to, int n)
+        where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width;
+        for (int j = 0; j < n; j += width)
+        {
+            int at = Math.Min(j, n - width);
+            TSimd.Store(TOp.Combine<TSimd, TVec>(TSimd.Load(ref a, at), TSimd.Load(ref b, at)), ref to, at);
+        }
+    }
+
+    /// <summary>Copies exactly n floats (the last vector overlapping).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float src, ref float dst, int n) =>
+        MemoryMarshal.CreateReadOnlySpan(ref src, n).CopyTo(MemoryMarshal.CreateSpan(ref dst, n));
+
     /// <summary>Each window in scan order (the scalar path: no vector hardware, or rows narrower than a vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardScalar<TOp>(ReadOnlySpan<float> x, Span<float> y, in PoolShape s) where TOp : struct, IPoolOp
@@ -214,6 +313,13 @@ public static class Pool
         int inputs = s.Batch * s.Channels * s.InputPlane, outputs = s.Batch * s.Channels * s.OutputPlane;
         CheckSizes(x.Length, inputs, dx.Length, inputs, "x", "dx");
         CheckSizes(y.Length, outputs, dy.Length, outputs, "y", "dy");
+        if (s.KernelWidth == 2 && s.StrideWidth == 2 && s.KernelHeight == s.StrideHeight && s.KernelHeight <= 2)
+        {
+            // 2-wide windows at stride 2: vectors along each output row (of at least one vector).
+            if (Vector512.IsHardwareAccelerated && s.OutWidth >= Vector512<float>.Count) { MaxBackwardPairs<Simd512, Pairs512, Vector512<float>>(x, y, dy, dx, s); return; }
+            if (Vector256.IsHardwareAccelerated && s.OutWidth >= Vector256<float>.Count) { MaxBackwardPairs<Simd256, Pairs256, Vector256<float>>(x, y, dy, dx, s); return; }
+            if (Vector128.IsHardwareAccelerated && s.OutWidth >= Vector128<float>.Count) { MaxBackwardPairs<Simd128, Pairs128, Vector128<float>>(x, y, dy, dx, s); return; }
+        }
         dx[..inputs].Clear();
         int inW = s.InWidth, kh = s.KernelHeight, kw = s.KernelWidth, outH = s.OutHeight, outW = s.OutWidth;
         int elements = kh * kw;
@@ -235,40 +341,117 @@ public static class Pool
                 {
                     int start = oy * s.StrideHeight * inW + ox * s.StrideWidth;
                     int at = elements <= 64
-                        ? FirstMatch(ref Unsafe.Add(ref xp, start), Unsafe.Add(ref yr, o), offsets, elements)
-                        : FirstMatchLarge(ref Unsafe.Add(ref xp, start), Unsafe.Add(ref yr, o), inW, kh, kw);
+                        ? Chosen(ref Unsafe.Add(ref xp, start), Unsafe.Add(ref yr, o), offsets, elements)
+                        : ChosenLarge(ref Unsafe.Add(ref xp, start), Unsafe.Add(ref yr, o), inW, kh, kw);
                     if (at >= 0) Unsafe.Add(ref dxp, start + at) += Unsafe.Add(ref gr, o);
                 }
         }
     }
 
     /// <summary>
-    /// The offset (within the window) of the first of its ≤ 64 elements, in scan order, equal to <paramref name="max"/>
-    /// (NaN matches NaN), or −1. A bit mask of all matches and its lowest bit: no data-dependent branch per element.
+    /// Max-pool backward for 2-wide windows at stride 2 with k = s ≤ 2 rows, vectors of outputs along a row: the
+    /// window's elements (top-left, top-right, bottom-left, bottom-right: even and odd lanes of the k rows) each take
+    /// what is left of dy where they match y, in scan order (so the first maximum gets it) and, for the lanes where y
+    /// is NaN, in reverse order (so the last NaN gets it); then the element gradients are interleaved back into the
+    /// rows. Every element a window reads is written (0 or the gradient); rows and columns no window reads are cleared
+    /// first. The last vector may overlap the previous one (the same values are written twice).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxBackwardPairs<TSimd, TPairs, TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, in PoolShape s)
+        where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        int kh = s.KernelHeight, inW = s.InWidth, outH = s.OutHeight, outW = s.OutWidth, planes = s.Batch * s.Channels, width = TSimd.Width;
+        if (outH * kh != s.InHeight || 2 * outW != inW) dx[..(planes * s.InputPlane)].Clear();
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        for (int plane = 0; plane < planes; plane++)
+            for (int oy = 0; oy < outH; oy++)
+            {
+                int row = plane * s.InputPlane + oy * kh * inW, o = (plane * outH + oy) * outW;
+                ref float top = ref Unsafe.Add(ref xr, row);
+                ref float dTop = ref Unsafe.Add(ref dxr, row);
+                for (int i0 = 0; i0 < outW; i0 += width)
+                {
+                    int i = Math.Min(i0, outW - width);
+                    TVec max = TSimd.Load(ref yr, o + i), g = TSimd.Load(ref gr, o + i);
+                    TVec nan = TPairs.IsNaN(max);
+                    TPairs.Unzip(TSimd.Load(ref top, 2 * i), TSimd.Load(ref top, 2 * i + width), out TVec x00, out TVec x01);
+                    TVec m00 = TPairs.Matches(x00, max), m01 = TPairs.Matches(x01, max);
+                    if (kh == 1)
+                    {
+                        TVec rest = g, back = g;
+                        TVec g00 = Take<TSimd, TVec>(m00, ref rest), g01 = Take<TSimd, TVec>(m01, ref rest);
+                        TVec b01 = Take<TSimd, TVec>(m01, ref back), b00 = Take<TSimd, TVec>(m00, ref back);
+                        TPairs.Zip(TSimd.ConditionalSelect(nan, b00, g00), TSimd.ConditionalSelect(nan, b01, g01), out TVec low, out TVec high);
+                        TSimd.Store(low, ref dTop, 2 * i);
+                        TSimd.Store(high, ref dTop, 2 * i + width);
+                    }
+                    else
+                    {
+                        ref float bottom = ref Unsafe.Add(ref top, inW);
+                        TPairs.Unzip(TSimd.Load(ref bottom, 2 * i), TSimd.Load(ref bottom, 2 * i + width), out TVec x10, out TVec x11);
+                        TVec m10 = TPairs.Matches(x10, max), m11 = TPairs.Matches(x11, max);
+                        TVec rest = g, back = g;
+                        TVec g00 = Take<TSimd, TVec>(m00, ref rest), g01 = Take<TSimd, TVec>(m01, ref rest);
+                        TVec g10 = Take<TSimd, TVec>(m10, ref rest), g11 = Take<TSimd, TVec>(m11, ref rest);
+                        TVec b11 = Take<TSimd, TVec>(m11, ref back), b10 = Take<TSimd, TVec>(m10, ref back);
+                        TVec b01 = Take<TSimd, TVec>(m01, ref back), b00 = Take<TSimd, TVec>(m00, ref back);
+                        TPairs.Zip(TSimd.ConditionalSelect(nan, b00, g00), TSimd.ConditionalSelect(nan, b01, g01), out TVec low, out TVec high);
+                        TSimd.Store(low, ref dTop, 2 * i);
+                        TSimd.Store(high, ref dTop, 2 * i + width);
+                        TPairs.Zip(TSimd.ConditionalSelect(nan, b10, g10), TSimd.ConditionalSelect(nan, b11, g11), out low, out high);
+                        ref float dBottom = ref Unsafe.Add(ref dTop, inW);
+                        TSimd.Store(low, ref dBottom, 2 * i);
+                        TSimd.Store(high, ref dBottom, 2 * i + width);
+                    }
+                }
+            }
+    }
+
+    /// <summary>The gradient left in <paramref name="rest"/> where <paramref name="match"/> is set (and taken out of rest), else 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Take<TSimd, TVec>(TVec match, ref TVec rest)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        TVec taken = TSimd.ConditionalSelect(match, rest, TSimd.Zero);
+        rest = TSimd.ConditionalSelect(match, TSimd.Zero, rest);
+        return taken;
+    }
+
+    /// <summary>
+    /// The offset (within the window) of the element of a ≤ 64-element window that gets the gradient: the first, in
+    /// scan order, equal to <paramref name="max"/>, or the last NaN when max is NaN; −1 if none. A bit mask of all
+    /// candidates and its lowest (highest) set bit: no data-dependent branch per element.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int FirstMatch(ref float window, float max, ReadOnlySpan<int> offsets, int elements)
+    private static int Chosen(ref float window, float max, ReadOnlySpan<int> offsets, int elements)
     {
         ulong mask = 0;
         if (float.IsNaN(max))
+        {
             for (int t = 0; t < elements; t++) mask |= (float.IsNaN(Unsafe.Add(ref window, offsets[t])) ? 1UL : 0UL) << t;
-        else
-            for (int t = 0; t < elements; t++) mask |= (Unsafe.Add(ref window, offsets[t]) == max ? 1UL : 0UL) << t;
+            return mask == 0 ? -1 : offsets[63 - BitOperations.LeadingZeroCount(mask)];
+        }
+        for (int t = 0; t < elements; t++) mask |= (Unsafe.Add(ref window, offsets[t]) == max ? 1UL : 0UL) << t;
         return mask == 0 ? -1 : offsets[BitOperations.TrailingZeroCount(mask)];
     }
 
-    /// <summary><see cref="FirstMatch"/> for windows of more than 64 elements: a scan that stops at the first match.</summary>
+    /// <summary><see cref="Chosen"/> for windows of more than 64 elements: a scan (stopping at the first match when max is a number).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int FirstMatchLarge(ref float window, float max, int inW, int kh, int kw)
+    private static int ChosenLarge(ref float window, float max, int inW, int kh, int kw)
     {
         bool nan = float.IsNaN(max);
+        int chosen = -1;
         for (int i = 0; i < kh; i++)
             for (int j = 0; j < kw; j++)
             {
                 float value = Unsafe.Add(ref window, i * inW + j);
-                if (nan ? float.IsNaN(value) : value == max) return i * inW + j;
+                if (nan && float.IsNaN(value)) chosen = i * inW + j;
+                else if (!nan && value == max) return i * inW + j;
             }
-        return -1;
+        return chosen;
     }
 
     /// <summary>
@@ -342,6 +525,125 @@ public static class Pool
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowSizes(int a, int aExpected, int b, int bExpected, string aName, string bName) =>
         throw new ArgumentException($"Pool kernel spans too short (floats given/needed): {aName} {a}/{aExpected}, {bName} {b}/{bExpected}.");
+}
+
+/// <summary>Lane shuffles for 2-wide, stride-2 pooling, per vector width (the <see cref="ISimd{TVec}"/> operations have none).</summary>
+internal interface IPairs<TVec> where TVec : struct
+{
+    /// <summary>Separates the even and odd lanes of the concatenation a·b: even = a₀ a₂ … b₀ b₂ …, odd = a₁ a₃ … b₁ b₃ ….</summary>
+    static abstract void Unzip(TVec a, TVec b, out TVec even, out TVec odd);
+    /// <summary>The inverse of <see cref="Unzip"/>: low = e₀ o₀ e₁ o₁ …, high = the second halves interleaved alike.</summary>
+    static abstract void Zip(TVec even, TVec odd, out TVec low, out TVec high);
+    /// <summary>All-ones lanes where <paramref name="value"/> equals <paramref name="max"/>, or both are NaN.</summary>
+    static abstract TVec Matches(TVec value, TVec max);
+    /// <summary>All-ones lanes where <paramref name="value"/> is NaN.</summary>
+    static abstract TVec IsNaN(TVec value);
+}
+
+internal readonly struct Pairs512 : IPairs<Vector512<float>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Unzip(Vector512<float> a, Vector512<float> b, out Vector512<float> even, out Vector512<float> odd)
+    {
+        Vector512<int> split = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15);
+        Vector512<float> pa = Vector512.Shuffle(a, split), pb = Vector512.Shuffle(b, split);
+        even = Vector512.Create(pa.GetLower(), pb.GetLower());
+        odd = Vector512.Create(pa.GetUpper(), pb.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Zip(Vector512<float> even, Vector512<float> odd, out Vector512<float> low, out Vector512<float> high)
+    {
+        Vector512<int> merge = Vector512.Create(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+        low = Vector512.Shuffle(Vector512.Create(even.GetLower(), odd.GetLower()), merge);
+        high = Vector512.Shuffle(Vector512.Create(even.GetUpper(), odd.GetUpper()), merge);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Matches(Vector512<float> value, Vector512<float> max) =>
+        Vector512.Equals(value, max) | (Vector512.IsNaN(value) & Vector512.IsNaN(max));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> IsNaN(Vector512<float> value) => Vector512.IsNaN(value);
+}
+
+internal readonly struct Pairs256 : IPairs<Vector256<float>>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Unzip(Vector256<float> a, Vector256<float> b, out Vector256<float> even, out Vector256<float> odd)
+    {
+        // vpermps each (evens in the low half, odds in the high half), then the halves regrouped.
+        Vector256<int> split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        Vector256<float> pa = Vector256.Shuffle(a, split), pb = Vector256.Shuffle(b, split);
+        even = Vector256.Create(pa.GetLower(), pb.GetLower());
+        odd = Vector256.Create(pa.GetUpper(), pb.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Zip(Vector256<float> even, Vector256<float> odd, out Vector256<float> low, out Vector256<float> high)
+    {
+        Vector256<int> merge = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7);
+        low = Vector256.Shuffle(Vector256.Create(even.GetLower(), odd.GetLower()), merge);
+        high = Vector256.Shuffle(Vector256.Create(even.GetUpper(), odd.GetUpper()), merge);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Matches(Vector256<float> value, Vector256<float> max) =>
+        Vector256.Equals(value, max) | (Vector256.IsNaN(value) & Vector256.IsNaN(max));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> IsNaN(Vector256<float> value) => Vector256.IsNaN(value);
+}
+
+internal readonly struct Pairs128 : IPairs<Vector128<float>>
+{
+    // Two-source shuffles where the hardware has them (the portable halves form goes through memory).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Unzip(Vector128<float> a, Vector128<float> b, out Vector128<float> even, out Vector128<float> odd)
+    {
+        if (Sse.IsSupported)
+        {
+            even = Sse.Shuffle(a, b, 0b10_00_10_00);
+            odd = Sse.Shuffle(a, b, 0b11_01_11_01);
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            even = AdvSimd.Arm64.UnzipEven(a, b);
+            odd = AdvSimd.Arm64.UnzipOdd(a, b);
+        }
+        else
+        {
+            even = Vector128.Create(a[0], a[2], b[0], b[2]);
+            odd = Vector128.Create(a[1], a[3], b[1], b[3]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Zip(Vector128<float> even, Vector128<float> odd, out Vector128<float> low, out Vector128<float> high)
+    {
+        if (Sse.IsSupported)
+        {
+            low = Sse.UnpackLow(even, odd);
+            high = Sse.UnpackHigh(even, odd);
+        }
+        else if (AdvSimd.Arm64.IsSupported)
+        {
+            low = AdvSimd.Arm64.ZipLow(even, odd);
+            high = AdvSimd.Arm64.ZipHigh(even, odd);
+        }
+        else
+        {
+            low = Vector128.Create(even[0], odd[0], even[1], odd[1]);
+            high = Vector128.Create(even[2], odd[2], even[3], odd[3]);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Matches(Vector128<float> value, Vector128<float> max) =>
+        Vector128.Equals(value, max) | (Vector128.IsNaN(value) & Vector128.IsNaN(max));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> IsNaN(Vector128<float> value) => Vector128.IsNaN(value);
 }
 
 /// <summary>The sizes of one pooling call (1-d: height 1, a 1-high window, stride 1 along it), validated once.</summary>

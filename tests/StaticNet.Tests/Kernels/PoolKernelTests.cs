@@ -23,6 +23,9 @@ public class PoolKernelTests
         { 2, 2, 6, 19, 2, 1 },    // stride 1: the output row is copied whole
         { 1, 1, 3, 3, 2, 1 },     // rows narrower than any vector: the scalar path
         { 2, 1, 9, 9, 9, 1 },     // an 81-element window (more than one 64-bit match mask)
+        { 2, 3, 10, 17, 2, 2 },   // 2 × 2 pools with 8 outputs per row (the 256-bit backward), odd width
+        { 3, 2, 7, 38, 2, 2 },    // 19 outputs per row: vectors and an overlapping last one; odd height
+        { 1, 1, 2, 2, 2, 2 },     // one window: fewer outputs than any vector
     };
 
     // batch, channels, length, kernel, stride
@@ -35,6 +38,9 @@ public class PoolKernelTests
         { 2, 3, 70, 70, 1 },  // one 70-element window
         { 1, 1, 3, 2, 1 },    // scalar path
         { 19, 3, 64, 3, 2 },  // batch > 16, overlapping, vectors and a tail
+        { 3, 2, 41, 2, 2 },   // odd length: the last position is read by no window; 20 outputs per row
+        { 2, 3, 64, 2, 2 },   // even length: the pairs are read straight from x
+        { 5, 1, 6, 2, 2 },    // 3 outputs per row: flat vectors across rows forward, scalar backward
     };
 
     [Theory]
@@ -55,19 +61,10 @@ public class PoolKernelTests
         float[] x = [.. Enumerable.Range(0, g.InputLength).Select(_ => random.Next(3) == 0 ? 0f : random.Next(-4, 5) * 0.5f)];
         float[] dy = Uniform(g.Seed + 1, g.OutputLength, -1f, 1f);
 
-        var (maxRef, index) = MaxPool(g, x);
-        float[] y = Filled(g.OutputLength + Guard, float.NaN);
-        y.AsSpan(g.OutputLength).Fill(77f);
-        MaxForward(g, twoD, x, y);
-        for (int i = 0; i < g.OutputLength; i++) Assert.Equal((float)maxRef[i], y[i]);
-        Assert.All(y[g.OutputLength..], v => Assert.Equal(77f, v));
-
-        double[] dxRef = MaxPoolBackward(g, index, dy);
-        float[] dx = Filled(g.InputLength + Guard, float.NaN);
-        dx.AsSpan(g.InputLength).Fill(77f);
-        MaxBackward(g, twoD, x, y, dy, dx);
-        AllNear(dxRef, dx.AsSpan(0, g.InputLength), 1e-6, 1e-7, "max-pool dx");
-        Assert.All(dx[g.InputLength..], v => Assert.Equal(77f, v));
+        CheckMax(g, twoD, x, dy, "max-pool");
+        // Again with NaN, +∞ and −∞ among the values (ties at ±∞, NaN winning): 3 % of each.
+        float[] special = [.. x.Select(v => random.Next(100) switch { 0 or 1 or 2 => float.NaN, 3 or 4 or 5 => float.PositiveInfinity, 6 or 7 or 8 => float.NegativeInfinity, _ => v })];
+        CheckMax(g, twoD, special, dy, "max-pool with NaN and ±∞");
 
         // Average pooling of smooth values.
         float[] xs = Uniform(g.Seed + 2, g.InputLength, -3f, 3f);
@@ -86,6 +83,23 @@ public class PoolKernelTests
         Assert.All(dxa[g.InputLength..], v => Assert.Equal(77f, v));
     }
 
+    private static void CheckMax(Geometry g, bool twoD, float[] x, float[] dy, string what)
+    {
+        var (maxRef, index) = MaxPool(g, x);
+        float[] y = Filled(g.OutputLength + Guard, -5f);
+        y.AsSpan(g.OutputLength).Fill(77f);
+        MaxForward(g, twoD, x, y);
+        for (int i = 0; i < g.OutputLength; i++) Assert.True(((float)maxRef[i]).Equals(y[i]), $"{what} y[{i}]: expected {maxRef[i]}, got {y[i]}");
+        Assert.All(y[g.OutputLength..], v => Assert.Equal(77f, v));
+
+        double[] dxRef = MaxPoolBackward(g, index, dy);
+        float[] dx = Filled(g.InputLength + Guard, float.NaN);
+        dx.AsSpan(g.InputLength).Fill(77f);
+        MaxBackward(g, twoD, x, y, dy, dx);
+        AllNear(dxRef, dx.AsSpan(0, g.InputLength), 1e-6, 1e-7, $"{what} dx");
+        Assert.All(dx[g.InputLength..], v => Assert.Equal(77f, v));
+    }
+
     [Fact]
     public void MaxPoolTiesGoToTheFirstMaximumInScanOrder()
     {
@@ -102,10 +116,12 @@ public class PoolKernelTests
     }
 
     [Fact]
-    public void MaxPoolNaNWinsAndTheFirstNaNTakesTheGradient()
+    public void MaxPoolNaNWinsAndTakesTheGradient()
     {
-        // Window 0: [[5, NaN], [NaN, +∞]] → NaN, gradient to (0, 1). Window 1: [[−∞, −∞], [−∞, −∞]] → −∞ at (0, 0).
-        // Window 2: [[2, 3], [NaN, 1]] → NaN at (1, 0), although 3 is the largest number.
+        // PyTorch's cpu_max_pool replaces the running maximum when `(val > maxval) || std::isnan(val)`: a NaN wins, and
+        // every later NaN replaces it again, so a window's gradient goes to its only NaN, or to its LAST NaN.
+        // Window 0: [[5, NaN], [NaN, +∞]] → NaN, gradient to the last NaN, (1, 0). Window 1: [[−∞, −∞], [−∞, −∞]] → −∞,
+        // gradient to (0, 0). Window 2: [[2, 3], [NaN, 1]] → NaN, gradient to (1, 0), although 3 is the largest number.
         float inf = float.PositiveInfinity, ninf = float.NegativeInfinity, nan = float.NaN;
         float[] x = [5f, nan, ninf, ninf, 2f, 3f,
                      nan, inf, ninf, ninf, nan, 1f];
@@ -116,10 +132,10 @@ public class PoolKernelTests
         Assert.True(float.IsNaN(y[2]));
         float[] dx = Filled(12, nan);
         Pool.MaxBackward2d(x, y, [1f, 2f, 3f], dx, 1, 1, 2, 6, 2, 2);
-        Assert.Equal([0f, 1f, 2f, 0f, 0f, 0f,
-                      0f, 0f, 0f, 0f, 3f, 0f], dx);
+        Assert.Equal([0f, 0f, 2f, 0f, 0f, 0f,
+                      1f, 0f, 0f, 0f, 3f, 0f], dx);
 
-        // 1-d, on a vector-wide row (the vector path): a NaN anywhere in a window wins.
+        // 1-d, on a vector-wide row (the vector paths): a NaN anywhere in a window wins; [NaN, NaN] → the second.
         float[] row = [.. Enumerable.Range(0, 24).Select(i => (float)i)];
         row[5] = nan;
         row[18] = nan;
@@ -131,7 +147,24 @@ public class PoolKernelTests
             else Assert.Equal((float)(2 * i + 1), y1[i]);
         float[] dx1 = Filled(24, nan);
         Pool.MaxBackward1d(row, y1, Filled(12, 1f), dx1, 1, 1, 24, 2, 2);
-        for (int i = 0; i < 24; i++) Assert.Equal(i is 5 or 18 || (i % 2 == 1 && i / 2 is not (2 or 9)) ? 1f : 0f, dx1[i]);
+        for (int i = 0; i < 24; i++) Assert.Equal(i % 2 == 1 ? 1f : 0f, dx1[i]); // windows 2 and 9 too: NaN at 5, last NaN at 19
+
+        // 2 × 2 windows on rows of 16 (eight windows per row: the 256-bit backward), one NaN pattern per window.
+        float[] grid = Filled(2 * 16, 1f);
+        (int, int)[][] nans = [[], [(0, 0)], [(0, 1)], [(1, 0)], [(1, 1)], [(0, 0), (1, 1)], [(0, 1), (1, 0)], [(0, 0), (0, 1), (1, 0), (1, 1)]];
+        int[] chosen = [0, 0, 1, 16, 17, 17, 16, 17]; // offset within the window (16 = one row down): first 1, or last NaN
+        for (int wi = 0; wi < 8; wi++) foreach (var (r, c) in nans[wi]) grid[r * 16 + 2 * wi + c] = nan;
+        var y2 = new float[8];
+        Pool.MaxForward2d(grid, y2, 1, 1, 2, 16, 2, 2);
+        for (int wi = 0; wi < 8; wi++) Assert.Equal(wi == 0 ? 1f : float.NaN, y2[wi]);
+        float[] dx2 = Filled(32, nan);
+        Pool.MaxBackward2d(grid, y2, [.. Enumerable.Range(1, 8).Select(v => (float)v)], dx2, 1, 1, 2, 16, 2, 2);
+        for (int wi = 0; wi < 8; wi++)
+            for (int e = 0; e < 4; e++)
+            {
+                int at = e / 2 * 16 + 2 * wi + e % 2;
+                Assert.Equal(at - 2 * wi == chosen[wi] ? wi + 1f : 0f, dx2[at]);
+            }
     }
 
     [Fact]
