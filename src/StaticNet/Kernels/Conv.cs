@@ -129,12 +129,37 @@ public static partial class Conv
                 Copy(ref Unsafe.Add(ref x, c * plane), ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth), plane);
             return;
         }
+        // Row by row, with the vector width chosen once (the rows are short: choosing per row cost as much as copying).
+        int w = s.InWidth;
+        if (Vector512.IsHardwareAccelerated && w >= Vector512<float>.Count) PadRows<Simd512, Vector512<float>>(ref x, ref padded, s);
+        else if (Vector256.IsHardwareAccelerated && w >= Vector256<float>.Count) PadRows<Simd256, Vector256<float>>(ref x, ref padded, s);
+        else if (Vector128.IsHardwareAccelerated && w >= Vector128<float>.Count) PadRows<Simd128, Vector128<float>>(ref x, ref padded, s);
+        else
+            for (int c = 0; c < s.InChannels; c++)
+                for (int u = 0; u < s.InHeight; u++)
+                {
+                    ref float src = ref Unsafe.Add(ref x, (c * s.InHeight + u) * w);
+                    ref float dst = ref Unsafe.Add(ref padded, c * s.PaddedPlane + (u + s.PadHeight) * s.PaddedWidth + s.PadWidth);
+                    for (int v = 0; v < w; v++) Unsafe.Add(ref dst, v) = Unsafe.Add(ref src, v);
+                }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PadRows<TSimd, TVec>(ref float x, ref float padded, in ConvShape s)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int w = s.InWidth;
+        nint step = s.PaddedWidth;
+        ref float src = ref x;
         for (int c = 0; c < s.InChannels; c++)
         {
             ref float dst = ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth + s.PadWidth);
-            ref float src = ref Unsafe.Add(ref x, c * plane);
             for (int u = 0; u < s.InHeight; u++)
-                Copy(ref Unsafe.Add(ref src, u * s.InWidth), ref Unsafe.Add(ref dst, u * s.PaddedWidth), s.InWidth);
+            {
+                Copy<TSimd, TVec>(ref src, ref dst, w);
+                src = ref Unsafe.Add(ref src, w);
+                dst = ref Unsafe.Add(ref dst, step);
+            }
         }
     }
 
@@ -148,6 +173,11 @@ public static partial class Conv
     {
         if (s.StrideWidth == 1)
         {
+            if (s.OutWidth == 4 && Vector256.IsHardwareAccelerated)
+            {
+                Im2ColRuns4(ref padded, ref col, colStride, s);
+                return;
+            }
             // The narrowest accelerated vector that covers a run (fewest copies, least spill).
             if (Vector512.IsHardwareAccelerated && s.OutWidth > 8) { Im2ColRuns<Simd512, Vector512<float>>(ref padded, ref col, colStride, s); return; }
             if (Vector256.IsHardwareAccelerated && s.OutWidth > 4) { Im2ColRuns<Simd256, Vector256<float>>(ref padded, ref col, colStride, s); return; }
@@ -189,6 +219,43 @@ public static partial class Conv
                             to = ref Unsafe.Add(ref to, outW);
                         }
                     }
+                    dst = ref Unsafe.Add(ref dst, colStride);
+                }
+            }
+    }
+
+    /// <summary>
+    /// Runs of 4 (4-wide output rows, as the digits CNN's second convolution): two runs per 256-bit store, halving the
+    /// stores, which bound the unrolling.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Im2ColRuns4(ref float padded, ref float col, int colStride, in ConvShape s)
+    {
+        int outH = s.OutHeight;
+        nint rowStep = s.StrideHeight * s.PaddedWidth;
+        ref float dst = ref col;
+        for (int c = 0; c < s.InChannels; c++)
+            for (int i = 0; i < s.KernelHeight; i++)
+            {
+                ref float rowI = ref Unsafe.Add(ref padded, c * s.PaddedPlane + i * s.PaddedWidth);
+                for (int j = 0; j < s.KernelWidth; j++)
+                {
+                    ref float from = ref Unsafe.Add(ref rowI, j);
+                    if (outH == 4)
+                    {
+                        // 4 × 4 outputs (the digits CNN): the loop's overhead was most of the unrolling's time.
+                        Vector256.Create(Vector128.LoadUnsafe(ref from), Vector128.LoadUnsafe(ref from, (nuint)rowStep)).StoreUnsafe(ref dst);
+                        Vector256.Create(Vector128.LoadUnsafe(ref from, (nuint)(2 * rowStep)), Vector128.LoadUnsafe(ref from, (nuint)(3 * rowStep))).StoreUnsafe(ref dst, 8);
+                        dst = ref Unsafe.Add(ref dst, colStride);
+                        continue;
+                    }
+                    int y = 0;
+                    for (; y + 2 <= outH; y += 2)
+                    {
+                        Vector256.Create(Vector128.LoadUnsafe(ref from), Vector128.LoadUnsafe(ref from, (nuint)rowStep)).StoreUnsafe(ref dst, (nuint)(y * 4));
+                        from = ref Unsafe.Add(ref from, 2 * rowStep);
+                    }
+                    if (y < outH) Vector128.LoadUnsafe(ref from).StoreUnsafe(ref dst, (nuint)(y * 4));
                     dst = ref Unsafe.Add(ref dst, colStride);
                 }
             }

@@ -219,18 +219,7 @@ public static class Pool
         {
             int planesHere = Math.Min(chunk, planes - p0);
             ref float v = ref direct ? ref Unsafe.Add(ref xr, p0 * s.InputPlane) : ref MemoryMarshal.GetReference(scratch);
-            if (!direct)
-                for (int p = 0; p < planesHere; p++)
-                {
-                    ref float xp = ref Unsafe.Add(ref xr, (p0 + p) * s.InputPlane);
-                    for (int oy = 0; oy < outH; oy++)
-                    {
-                        ref float top = ref Unsafe.Add(ref xp, oy * kh * inW);
-                        ref float to = ref Unsafe.Add(ref v, (p * outH + oy) * run);
-                        if (kh == 1) Copy(ref top, ref to, run);
-                        else CombineRows<TOp>(ref top, ref Unsafe.Add(ref top, inW), ref to, run);
-                    }
-                }
+            if (!direct) CombineRows<TOp>(ref Unsafe.Add(ref xr, p0 * s.InputPlane), ref v, planesHere, s);
             int n = planesHere * s.OutputPlane, i = 0;
             ref float yc = ref Unsafe.Add(ref yr, p0 * s.OutputPlane);
             for (; i + width <= n; i += width)
@@ -252,32 +241,54 @@ public static class Pool
     /// <summary>Floats of combined rows per chunk of <see cref="ForwardPairs"/> (16 KB: stays in L1 between its two passes).</summary>
     private const int PairsChunk = 4096;
 
-    /// <summary><c>to[j] = a[j] ⊕ b[j]</c> for exactly n floats (the last vector overlapping: recomputed values, nothing past n touched).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CombineRows<TOp>(ref float a, ref float b, ref float to, int n) where TOp : struct, IPoolOp
+    /// <summary>
+    /// The first pass of <see cref="ForwardPairs"/> over <paramref name="planes"/> planes: each output row's k (1 or 2)
+    /// input rows combined over the 2·outW columns the windows read, into consecutive rows of v. The vector width is
+    /// chosen once for all rows (they are short: choosing per row cost as much as combining).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CombineRows<TOp>(ref float x, ref float v, int planes, in PoolShape s) where TOp : struct, IPoolOp
     {
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) CombineRows<TOp, Simd512, Vector512<float>>(ref a, ref b, ref to, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) CombineRows<TOp, Simd256, Vector256<float>>(ref a, ref b, ref to, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) CombineRows<TOp, Simd128, Vector128<float>>(ref a, ref b, ref to, n);
-        else for (int j = 0; j < n; j++) Unsafe.Add(ref to, j) = TOp.Combine(Unsafe.Add(ref a, j), Unsafe.Add(ref b, j));
+        int n = 2 * s.OutWidth;
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) CombineRows<TOp, Simd512, Vector512<float>>(ref x, ref v, planes, s);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) CombineRows<TOp, Simd256, Vector256<float>>(ref x, ref v, planes, s);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) CombineRows<TOp, Simd128, Vector128<float>>(ref x, ref v, planes, s);
+        else
+            for (int p = 0; p < planes; p++)
+                for (int oy = 0; oy < s.OutHeight; oy++)
+                {
+                    ref float top = ref Unsafe.Add(ref x, p * s.InputPlane + oy * s.KernelHeight * s.InWidth);
+                    ref float to = ref Unsafe.Add(ref v, (p * s.OutHeight + oy) * n);
+                    for (int j = 0; j < n; j++)
+                        Unsafe.Add(ref to, j) = s.KernelHeight == 1 ? Unsafe.Add(ref top, j) : TOp.Combine(Unsafe.Add(ref top, j), Unsafe.Add(ref top, s.InWidth + j));
+                }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void CombineRows<TOp, TSimd, TVec>(ref float a, ref float b, ref float to, int n)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CombineRows<TOp, TSimd, TVec>(ref float x, ref float v, int planes, in PoolShape s)
         where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        int width = TSimd.Width;
-        for (int j = 0; j < n; j += width)
+        int width = TSimd.Width, n = 2 * s.OutWidth, kh = s.KernelHeight, outH = s.OutHeight;
+        nint inW = s.InWidth, rowStep = kh * s.InWidth;
+        ref float to = ref v;
+        for (int p = 0; p < planes; p++)
         {
-            int at = Math.Min(j, n - width);
-            TSimd.Store(TOp.Combine<TSimd, TVec>(TSimd.Load(ref a, at), TSimd.Load(ref b, at)), ref to, at);
+            ref float top = ref Unsafe.Add(ref x, p * s.InputPlane);
+            for (int oy = 0; oy < outH; oy++)
+            {
+                // Whole vectors, the last one ending at n (overlapping: recomputed values, nothing read past the row).
+                for (int j = 0; j < n; j += width)
+                {
+                    int at = Math.Min(j, n - width);
+                    TVec a = TSimd.Load(ref top, at);
+                    if (kh == 2) a = TOp.Combine<TSimd, TVec>(a, TSimd.Load(ref top, inW + at));
+                    TSimd.Store(a, ref to, at);
+                }
+                top = ref Unsafe.Add(ref top, rowStep);
+                to = ref Unsafe.Add(ref to, n);
+            }
         }
     }
-
-    /// <summary>Copies exactly n floats (the last vector overlapping).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ref float src, ref float dst, int n) =>
-        MemoryMarshal.CreateReadOnlySpan(ref src, n).CopyTo(MemoryMarshal.CreateSpan(ref dst, n));
 
     /// <summary>Each window in scan order (the scalar path: no vector hardware, or rows narrower than a vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

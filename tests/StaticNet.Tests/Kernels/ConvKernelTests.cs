@@ -30,6 +30,7 @@ public class ConvKernelTests
         { 20, 3, 10, 10, 9, 3, 2, 1 },  // stride 2 over a longer batch
         { 3, 2, 6, 5, 6, 2, 1, 0 },     // even kernel, no padding, outputs narrower than 4 (scalar products)
         { 4, 3, 6, 6, 11, 3, 1, 1 },    // 11 output channels: a 6-row band and an overlapping one
+        { 2, 2, 5, 4, 3, 3, 1, 1 },     // 4-wide output rows, an odd number of them (pairs of runs and a single one)
         { 2, 16, 28, 28, 6, 3, 1, 1 },  // large: the scratch is rented from the array pool, not the stack
     };
 
