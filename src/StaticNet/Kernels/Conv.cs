@@ -19,8 +19,8 @@ namespace StaticNet.Kernels;
 /// 1,797): per sample the padded input is unrolled into <c>col[(c, i, j), (y, x)]</c> (one row per kernel tap, one
 /// column per output position), and <c>y = act(b + W·col)</c> is one broadcast GEMM (<see cref="Gemm"/>) whose vectors
 /// run along the output positions, so it writes PyTorch's <c>[outC, outH·outW]</c> layout directly. The backward pass
-/// uses the same unrolling: <c>dWᵀ = col·dyᵀ</c> over chunks of samples (no horizontal reductions), and
-/// <c>dcol = Wᵀ·dy</c> folded back into dx (col2im).
+/// uses the same unrolling: <c>dWᵀ = col·dyᵀ</c> over chunks of samples (no horizontal reductions); dx is, with stride
+/// 1, the forward convolution of dy with the flipped kernel, and otherwise <c>dcol = Wᵀ·dy</c> folded back (col2im).
 /// </para>
 /// <para>
 /// 1-d is 2-d with height 1: one core with separate kernel sizes, strides and paddings per axis. Scratch comes from
@@ -80,13 +80,21 @@ public static partial class Conv
 
     // ---- forward ----
 
-    [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
         in ConvShape s, bool relu)
     {
+        CheckSizes(x.Length, s.Batch * s.InputSize, weight.Length, s.WeightSize, bias.Length, s.OutChannels, y.Length, s.Batch * s.OutputSize);
+        Forward(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(weight), ref MemoryMarshal.GetReference(bias), hasBias: true,
+            ref MemoryMarshal.GetReference(y), s, relu);
+    }
+
+    /// <summary>The forward pass on checked spans (also the stride-1 input gradient, with no bias).</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Forward(ref float xr, ref float wr, ref float br, bool hasBias, ref float yr, in ConvShape s, bool relu)
+    {
         int inSize = s.InputSize, outSize = s.OutputSize, positions = s.Positions, taps = s.Taps;
-        CheckSizes(x.Length, s.Batch * inSize, weight.Length, s.WeightSize, bias.Length, s.OutChannels, y.Length, s.Batch * outSize);
         if (s.Batch == 0) return;
         int padLength = s.PaddedInputSize + Slack;
         int colStride = positions + Slack;
@@ -97,17 +105,13 @@ public static partial class Conv
         scratch[..padLength].Clear();
         ref float padded = ref MemoryMarshal.GetReference(scratch);
         ref float col = ref Unsafe.Add(ref padded, padLength);
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float wr = ref MemoryMarshal.GetReference(weight);
-        ref float br = ref MemoryMarshal.GetReference(bias);
-        ref float yr = ref MemoryMarshal.GetReference(y);
         for (int n = 0; n < s.Batch; n++)
         {
             Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s);
             Im2Col(ref padded, ref col, colStride, s);
             // y_n[o, p] = act(b[o] + Σ_t W[o, t]·col[t, p]): W broadcast (row o at o·taps), vectors along the positions.
             Gemm(ref wr, taps, 1, ref col, colStride, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
-                ref br, hasBias: true, relu);
+                ref br, hasBias, relu);
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
@@ -388,12 +392,44 @@ public static partial class Conv
     }
 
     /// <summary>
-    /// dx: per sample <c>dcol[t, p] = Σ_o W[o, t]·dy[n, o, p]</c> (W read transposed by strides), then every column
-    /// added back where im2col read it (col2im) into a zeroed padded gradient, whose interior is dx.
+    /// dx. With stride 1 (and padding below the kernel) it is itself a convolution, run by the forward pass:
+    /// <c>dx[n, c, u, v] = Σ_o Σ_i Σ_j dy_pad[n, o, u + i, v + j]·W[o, c, k − 1 − i, k − 1 − j]</c>, dy zero-padded by
+    /// k − 1 − p, the kernel flipped and its channel axes swapped; otherwise col2im (<see cref="InputGradientCol2Im"/>).
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputGradient(ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx, in ConvShape s)
+    {
+        int kh = s.KernelHeight, kw = s.KernelWidth;
+        if (s.StrideHeight != 1 || s.StrideWidth != 1 || s.PadHeight >= kh || s.PadWidth >= kw)
+        {
+            InputGradientCol2Im(dy, weight, dx, s);
+            return;
+        }
+        int inC = s.InChannels, outC = s.OutChannels, weights = s.WeightSize, kernel = kh * kw;
+        float[]? rented = null;
+        Span<float> flipped = weights <= MaxStackScratch ? stackalloc float[weights] : (rented = ArrayPool<float>.Shared.Rent(weights));
+        // flipped[c, o, i, j] = W[o, c, kh − 1 − i, kw − 1 − j]: a [inC, outC, kh, kw] weight.
+        for (int o = 0; o < outC; o++)
+            for (int c = 0; c < inC; c++)
+            {
+                ReadOnlySpan<float> from = weight.Slice((o * inC + c) * kernel, kernel);
+                Span<float> to = flipped.Slice((c * outC + o) * kernel, kernel);
+                for (int t = 0; t < kernel; t++) to[t] = from[kernel - 1 - t];
+            }
+        var transposed = new ConvShape(s.Batch, outC, s.OutHeight, s.OutWidth, inC, kh, kw, 1, 1, kh - 1 - s.PadHeight, kw - 1 - s.PadWidth);
+        Forward(ref MemoryMarshal.GetReference(dy), ref MemoryMarshal.GetReference(flipped), ref Unsafe.NullRef<float>(), hasBias: false,
+            ref MemoryMarshal.GetReference(dx), transposed, relu: false);
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// dx for any stride: per sample <c>dcol[t, p] = Σ_o W[o, t]·dy[n, o, p]</c> (W read transposed by strides), then
+    /// every column added back where im2col read it (col2im) into a zeroed padded gradient, whose interior is dx.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InputGradientCol2Im(ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx, in ConvShape s)
     {
         int taps = s.Taps, positions = s.Positions, inSize = s.InputSize, outSize = s.OutputSize;
         bool padded = s.PadHeight > 0 || s.PadWidth > 0;
