@@ -326,10 +326,27 @@ public static class Pool
         CheckSizes(y.Length, outputs, dy.Length, outputs, "y", "dy");
         if (s.KernelWidth == 2 && s.StrideWidth == 2 && s.KernelHeight == s.StrideHeight && s.KernelHeight <= 2)
         {
-            // 2-wide windows at stride 2: vectors along each output row (of at least one vector).
-            if (Vector512.IsHardwareAccelerated && s.OutWidth >= Vector512<float>.Count) { MaxBackwardPairs<Simd512, Pairs512, Vector512<float>>(x, y, dy, dx, s); return; }
-            if (Vector256.IsHardwareAccelerated && s.OutWidth >= Vector256<float>.Count) { MaxBackwardPairs<Simd256, Pairs256, Vector256<float>>(x, y, dy, dx, s); return; }
-            if (Vector128.IsHardwareAccelerated && s.OutWidth >= Vector128<float>.Count) { MaxBackwardPairs<Simd128, Pairs128, Vector128<float>>(x, y, dy, dx, s); return; }
+            // 2-wide windows at stride 2. Per width, widest first: along each output row when a row holds a vector; two
+            // rows per vector when a row is half of one; otherwise, with the widest vector, across all outputs (rows gathered).
+            int width = s.OutWidth, rows = s.Batch * s.Channels * s.OutHeight;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                if (width >= Vector512<float>.Count) { MaxBackwardPairs<Simd512, Pairs512, Vector512<float>>(x, y, dy, dx, s); return; }
+                if (2 * width == Vector512<float>.Count && rows >= 2) { MaxBackwardPairsHalf<Simd512, Pairs512, Vector512<float>>(x, y, dy, dx, s); return; }
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                if (width >= Vector256<float>.Count) { MaxBackwardPairs<Simd256, Pairs256, Vector256<float>>(x, y, dy, dx, s); return; }
+                if (2 * width == Vector256<float>.Count && rows >= 2) { MaxBackwardPairsHalf<Simd256, Pairs256, Vector256<float>>(x, y, dy, dx, s); return; }
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                if (width >= Vector128<float>.Count) { MaxBackwardPairs<Simd128, Pairs128, Vector128<float>>(x, y, dy, dx, s); return; }
+                if (2 * width == Vector128<float>.Count && rows >= 2) { MaxBackwardPairsHalf<Simd128, Pairs128, Vector128<float>>(x, y, dy, dx, s); return; }
+            }
+            if (Vector512.IsHardwareAccelerated && outputs >= Vector512<float>.Count) { MaxBackwardPairsFlat<Simd512, Pairs512, Vector512<float>>(x, y, dy, dx, s); return; }
+            if (Vector256.IsHardwareAccelerated && outputs >= Vector256<float>.Count) { MaxBackwardPairsFlat<Simd256, Pairs256, Vector256<float>>(x, y, dy, dx, s); return; }
+            if (Vector128.IsHardwareAccelerated && outputs >= Vector128<float>.Count) { MaxBackwardPairsFlat<Simd128, Pairs128, Vector128<float>>(x, y, dy, dx, s); return; }
         }
         dx[..inputs].Clear();
         int inW = s.InWidth, kh = s.KernelHeight, kw = s.KernelWidth, outH = s.OutHeight, outW = s.OutWidth;
@@ -386,39 +403,177 @@ public static class Pool
                 for (int i0 = 0; i0 < outW; i0 += width)
                 {
                     int i = Math.Min(i0, outW - width);
-                    TVec max = TSimd.Load(ref yr, o + i), g = TSimd.Load(ref gr, o + i);
-                    TVec nan = TPairs.IsNaN(max);
-                    TPairs.Unzip(TSimd.Load(ref top, 2 * i), TSimd.Load(ref top, 2 * i + width), out TVec x00, out TVec x01);
-                    TVec m00 = TPairs.Matches(x00, max), m01 = TPairs.Matches(x01, max);
-                    if (kh == 1)
-                    {
-                        TVec rest = g, back = g;
-                        TVec g00 = Take<TSimd, TVec>(m00, ref rest), g01 = Take<TSimd, TVec>(m01, ref rest);
-                        TVec b01 = Take<TSimd, TVec>(m01, ref back), b00 = Take<TSimd, TVec>(m00, ref back);
-                        TPairs.Zip(TSimd.ConditionalSelect(nan, b00, g00), TSimd.ConditionalSelect(nan, b01, g01), out TVec low, out TVec high);
-                        TSimd.Store(low, ref dTop, 2 * i);
-                        TSimd.Store(high, ref dTop, 2 * i + width);
-                    }
-                    else
-                    {
-                        ref float bottom = ref Unsafe.Add(ref top, inW);
-                        TPairs.Unzip(TSimd.Load(ref bottom, 2 * i), TSimd.Load(ref bottom, 2 * i + width), out TVec x10, out TVec x11);
-                        TVec m10 = TPairs.Matches(x10, max), m11 = TPairs.Matches(x11, max);
-                        TVec rest = g, back = g;
-                        TVec g00 = Take<TSimd, TVec>(m00, ref rest), g01 = Take<TSimd, TVec>(m01, ref rest);
-                        TVec g10 = Take<TSimd, TVec>(m10, ref rest), g11 = Take<TSimd, TVec>(m11, ref rest);
-                        TVec b11 = Take<TSimd, TVec>(m11, ref back), b10 = Take<TSimd, TVec>(m10, ref back);
-                        TVec b01 = Take<TSimd, TVec>(m01, ref back), b00 = Take<TSimd, TVec>(m00, ref back);
-                        TPairs.Zip(TSimd.ConditionalSelect(nan, b00, g00), TSimd.ConditionalSelect(nan, b01, g01), out TVec low, out TVec high);
-                        TSimd.Store(low, ref dTop, 2 * i);
-                        TSimd.Store(high, ref dTop, 2 * i + width);
-                        TPairs.Zip(TSimd.ConditionalSelect(nan, b10, g10), TSimd.ConditionalSelect(nan, b11, g11), out low, out high);
-                        ref float dBottom = ref Unsafe.Add(ref dTop, inW);
-                        TSimd.Store(low, ref dBottom, 2 * i);
-                        TSimd.Store(high, ref dBottom, 2 * i + width);
-                    }
+                    // One-row windows have no bottom row: its references then alias the top row, unread and unwritten.
+                    int bottom = kh == 2 ? inW + 2 * i : 2 * i;
+                    PairsGradient<TSimd, TPairs, TVec>(ref Unsafe.Add(ref top, 2 * i), ref Unsafe.Add(ref top, 2 * i + width),
+                        ref Unsafe.Add(ref top, bottom), ref Unsafe.Add(ref top, bottom + width),
+                        ref Unsafe.Add(ref yr, o + i), ref Unsafe.Add(ref gr, o + i),
+                        ref Unsafe.Add(ref dTop, 2 * i), ref Unsafe.Add(ref dTop, 2 * i + width),
+                        ref Unsafe.Add(ref dTop, bottom), ref Unsafe.Add(ref dTop, bottom + width), kh);
                 }
             }
+    }
+
+    /// <summary>
+    /// <see cref="MaxBackwardPairs"/> for output rows of half a vector (4 outputs with 256 bits, 2 with 128: the digits
+    /// CNN's pools): two output rows per vector, each row's 2·outW input columns one vector load, so nothing is
+    /// gathered. An odd last row pairs with the row before it (computed twice, the same values written).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxBackwardPairsHalf<TSimd, TPairs, TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, in PoolShape s)
+        where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        int kh = s.KernelHeight, inW = s.InWidth, outH = s.OutHeight, outW = s.OutWidth, rows = s.Batch * s.Channels * outH;
+        if (outH * kh != s.InHeight || 2 * outW != inW) dx[..(s.Batch * s.Channels * s.InputPlane)].Clear();
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        int rowStep = kh * inW, below = kh == 2 ? inW : 0; // one-row windows: the bottom references alias the top row, unused
+        for (int r0 = 0; r0 < rows; r0 += 2)
+        {
+            int r = Math.Min(r0, rows - 2);
+            int a = RowStart(r, outH, s.InputPlane, rowStep), b = RowStart(r + 1, outH, s.InputPlane, rowStep);
+            PairsGradient<TSimd, TPairs, TVec>(ref Unsafe.Add(ref xr, a), ref Unsafe.Add(ref xr, b), ref Unsafe.Add(ref xr, a + below), ref Unsafe.Add(ref xr, b + below),
+                ref Unsafe.Add(ref yr, r * outW), ref Unsafe.Add(ref gr, r * outW),
+                ref Unsafe.Add(ref dxr, a), ref Unsafe.Add(ref dxr, b), ref Unsafe.Add(ref dxr, a + below), ref Unsafe.Add(ref dxr, b + below), kh);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="MaxBackwardPairs"/> for output rows narrower than a vector: chunks of output rows have their top and
+    /// bottom input rows (the 2·outW columns read) gathered into two contiguous buffers, which are then one flat run of
+    /// windows side by side, in output order; the gradients come back the same way. 1-d pools over even lengths read x
+    /// and write dx in place. Outputs past the last whole vector take the scalar rule.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MaxBackwardPairsFlat<TSimd, TPairs, TVec>(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, in PoolShape s)
+        where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        int kh = s.KernelHeight, inW = s.InWidth, outH = s.OutHeight, outW = s.OutWidth, width = TSimd.Width;
+        int run = 2 * outW, rows = s.Batch * s.Channels * outH;
+        bool direct = kh == 1 && inW == run;
+        if (outH * kh != s.InHeight || run != inW) dx[..(s.Batch * s.Channels * s.InputPlane)].Clear();
+        // Four buffers (top, bottom, and their gradients) of chunk rows each.
+        int chunk = direct ? rows : Math.Clamp(MaxStackScratch / (4 * run), 1, rows);
+        int length = direct ? 0 : 4 * chunk * run;
+        float[]? rented = null;
+        Span<float> scratch = length <= MaxStackScratch ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        ref float gr = ref MemoryMarshal.GetReference(dy);
+        ref float dxr = ref MemoryMarshal.GetReference(dx);
+        ref float buffers = ref MemoryMarshal.GetReference(scratch);
+        int rowStep = kh * inW;
+        for (int r0 = 0; r0 < rows; r0 += chunk)
+        {
+            int count = Math.Min(chunk, rows - r0), n = count * outW;
+            ref float top = ref direct ? ref Unsafe.Add(ref xr, r0 * run) : ref buffers;
+            ref float dTop = ref direct ? ref Unsafe.Add(ref dxr, r0 * run) : ref Unsafe.Add(ref buffers, 2 * chunk * run);
+            // One-row windows have no bottom row: its references then alias the top row, unread and unwritten.
+            ref float bottom = ref kh == 2 ? ref Unsafe.Add(ref buffers, chunk * run) : ref top;
+            ref float dBottom = ref kh == 2 ? ref Unsafe.Add(ref buffers, 3 * chunk * run) : ref dTop;
+            if (!direct)
+                for (int r = 0; r < count; r++)
+                {
+                    ref float from = ref Unsafe.Add(ref xr, RowStart(r0 + r, outH, s.InputPlane, rowStep));
+                    Copy(ref from, ref Unsafe.Add(ref top, r * run), run);
+                    if (kh == 2) Copy(ref Unsafe.Add(ref from, inW), ref Unsafe.Add(ref bottom, r * run), run);
+                }
+            ref float ym = ref Unsafe.Add(ref yr, r0 * outW);
+            ref float g = ref Unsafe.Add(ref gr, r0 * outW);
+            int i = 0;
+            for (; i + width <= n; i += width)
+                PairsGradient<TSimd, TPairs, TVec>(ref Unsafe.Add(ref top, 2 * i), ref Unsafe.Add(ref top, 2 * i + width),
+                    ref Unsafe.Add(ref bottom, 2 * i), ref Unsafe.Add(ref bottom, 2 * i + width), ref Unsafe.Add(ref ym, i), ref Unsafe.Add(ref g, i),
+                    ref Unsafe.Add(ref dTop, 2 * i), ref Unsafe.Add(ref dTop, 2 * i + width),
+                    ref Unsafe.Add(ref dBottom, 2 * i), ref Unsafe.Add(ref dBottom, 2 * i + width), kh);
+            for (; i < n; i++)
+                PairsGradient(ref Unsafe.Add(ref top, 2 * i), ref Unsafe.Add(ref bottom, 2 * i), Unsafe.Add(ref ym, i), Unsafe.Add(ref g, i),
+                    ref Unsafe.Add(ref dTop, 2 * i), ref Unsafe.Add(ref dBottom, 2 * i), kh);
+            if (!direct)
+                for (int r = 0; r < count; r++)
+                {
+                    ref float to = ref Unsafe.Add(ref dxr, RowStart(r0 + r, outH, s.InputPlane, rowStep));
+                    Copy(ref Unsafe.Add(ref dTop, r * run), ref to, run);
+                    if (kh == 2) Copy(ref Unsafe.Add(ref dBottom, r * run), ref Unsafe.Add(ref to, inW), run);
+                }
+        }
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>Where output row <paramref name="row"/> (counted over all planes) starts reading x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int RowStart(int row, int outH, int inputPlane, int rowStep)
+    {
+        int plane = row / outH;
+        return plane * inputPlane + (row - plane * outH) * rowStep;
+    }
+
+    /// <summary>
+    /// One vector of 2-wide windows (k = 1 or 2 rows), whose inputs come in two halves of one vector each (adjacent,
+    /// or two output rows' inputs): each element, in scan order, takes what is left of dy where it matches y (the first
+    /// maximum gets it) and, where y is NaN, in reverse order (the last NaN gets it); the element gradients are
+    /// interleaved back into the same places.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void PairsGradient<TSimd, TPairs, TVec>(ref float top0, ref float top1, ref float bottom0, ref float bottom1,
+        ref float y, ref float dy, ref float dTop0, ref float dTop1, ref float dBottom0, ref float dBottom1, int kh)
+        where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        TVec max = TSimd.Load(ref y, 0), g = TSimd.Load(ref dy, 0);
+        TVec nan = TPairs.IsNaN(max);
+        TPairs.Unzip(TSimd.Load(ref top0, 0), TSimd.Load(ref top1, 0), out TVec x00, out TVec x01);
+        TVec m00 = TPairs.Matches(x00, max), m01 = TPairs.Matches(x01, max);
+        if (kh == 1)
+        {
+            TVec rest = g, back = g;
+            TVec g00 = Take<TSimd, TVec>(m00, ref rest), g01 = Take<TSimd, TVec>(m01, ref rest);
+            TVec b01 = Take<TSimd, TVec>(m01, ref back), b00 = Take<TSimd, TVec>(m00, ref back);
+            TPairs.Zip(TSimd.ConditionalSelect(nan, b00, g00), TSimd.ConditionalSelect(nan, b01, g01), out TVec low, out TVec high);
+            TSimd.Store(low, ref dTop0, 0);
+            TSimd.Store(high, ref dTop1, 0);
+        }
+        else
+        {
+            TPairs.Unzip(TSimd.Load(ref bottom0, 0), TSimd.Load(ref bottom1, 0), out TVec x10, out TVec x11);
+            TVec m10 = TPairs.Matches(x10, max), m11 = TPairs.Matches(x11, max);
+            TVec rest = g, back = g;
+            TVec g00 = Take<TSimd, TVec>(m00, ref rest), g01 = Take<TSimd, TVec>(m01, ref rest);
+            TVec g10 = Take<TSimd, TVec>(m10, ref rest), g11 = Take<TSimd, TVec>(m11, ref rest);
+            TVec b11 = Take<TSimd, TVec>(m11, ref back), b10 = Take<TSimd, TVec>(m10, ref back);
+            TVec b01 = Take<TSimd, TVec>(m01, ref back), b00 = Take<TSimd, TVec>(m00, ref back);
+            TPairs.Zip(TSimd.ConditionalSelect(nan, b00, g00), TSimd.ConditionalSelect(nan, b01, g01), out TVec low, out TVec high);
+            TSimd.Store(low, ref dTop0, 0);
+            TSimd.Store(high, ref dTop1, 0);
+            TPairs.Zip(TSimd.ConditionalSelect(nan, b10, g10), TSimd.ConditionalSelect(nan, b11, g11), out low, out high);
+            TSimd.Store(low, ref dBottom0, 0);
+            TSimd.Store(high, ref dBottom1, 0);
+        }
+    }
+
+    /// <summary>The scalar form of <see cref="PairsGradient{TSimd, TPairs, TVec}"/> for one window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairsGradient(ref float top, ref float bottom, float max, float dy, ref float dTop, ref float dBottom, int kh)
+    {
+        Span<float> window = [top, Unsafe.Add(ref top, 1), kh == 2 ? bottom : 0f, kh == 2 ? Unsafe.Add(ref bottom, 1) : 0f];
+        int elements = 2 * kh, chosen = -1;
+        if (float.IsNaN(max))
+        {
+            for (int t = 0; t < elements; t++) if (float.IsNaN(window[t])) chosen = t;
+        }
+        else
+        {
+            for (int t = elements - 1; t >= 0; t--) if (window[t] == max) chosen = t;
+        }
+        dTop = chosen == 0 ? dy : 0f;
+        Unsafe.Add(ref dTop, 1) = chosen == 1 ? dy : 0f;
+        if (kh == 2)
+        {
+            dBottom = chosen == 2 ? dy : 0f;
+            Unsafe.Add(ref dBottom, 1) = chosen == 3 ? dy : 0f;
+        }
     }
 
     /// <summary>The gradient left in <paramref name="rest"/> where <paramref name="match"/> is set (and taken out of rest), else 0.</summary>
@@ -505,6 +660,25 @@ public static class Pool
             }
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>Copies exactly n floats (the last vector overlapping the previous one: nothing past n is touched).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Copy(ref float src, ref float dst, int n)
+    {
+        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) Copy<Simd512, Vector512<float>>(ref src, ref dst, n);
+        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) Copy<Simd256, Vector256<float>>(ref src, ref dst, n);
+        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) Copy<Simd128, Vector128<float>>(ref src, ref dst, n);
+        else for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Copy<TSimd, TVec>(ref float src, ref float dst, int n)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        int width = TSimd.Width, i = 0;
+        for (; i + width <= n; i += width) TSimd.Store(TSimd.Load(ref src, i), ref dst, i);
+        if (i < n) TSimd.Store(TSimd.Load(ref src, n - width), ref dst, n - width);
     }
 
     /// <summary><c>dst[i] += src[i]</c> for exactly n floats (whole vectors, then a scalar tail: adds are not idempotent).</summary>

@@ -26,6 +26,9 @@ public class PoolKernelTests
         { 2, 3, 10, 17, 2, 2 },   // 2 × 2 pools with 8 outputs per row (the 256-bit backward), odd width
         { 3, 2, 7, 38, 2, 2 },    // 19 outputs per row: vectors and an overlapping last one; odd height
         { 1, 1, 2, 2, 2, 2 },     // one window: fewer outputs than any vector
+        { 40, 16, 4, 4, 2, 2 },   // 1,280 narrow output rows: the backward gathers them in several chunks
+        { 1, 3, 7, 9, 2, 2 },     // 4 outputs per row (half a 256-bit vector), 9 rows: the last pair overlaps; unread row and column
+        { 1, 1, 6, 5, 2, 2 },     // 2 outputs per row (half a 128-bit vector), 3 rows
     };
 
     // batch, channels, length, kernel, stride
@@ -40,7 +43,9 @@ public class PoolKernelTests
         { 19, 3, 64, 3, 2 },  // batch > 16, overlapping, vectors and a tail
         { 3, 2, 41, 2, 2 },   // odd length: the last position is read by no window; 20 outputs per row
         { 2, 3, 64, 2, 2 },   // even length: the pairs are read straight from x
-        { 5, 1, 6, 2, 2 },    // 3 outputs per row: flat vectors across rows forward, scalar backward
+        { 5, 1, 6, 2, 2 },    // 3 outputs per row: flat vectors across rows, read straight from x, and a scalar tail
+        { 4, 3, 7, 2, 2 },    // 3 outputs per row, odd length: rows gathered (the last position read by no window)
+        { 3, 1, 5, 2, 2 },    // 2 outputs per row, 3 rows: two rows per 128-bit vector, the last pair overlapping
     };
 
     [Theory]
