@@ -16,10 +16,12 @@ namespace StaticNet.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>
-/// im2col + GEMM, measured faster than a direct convolution at the sizes that matter (the digits CNN, one sample to
-/// 1,797): per sample the padded input is unrolled into <c>col[(c, i, j), (y, x)]</c> (one row per kernel tap, one
-/// column per output position), and <c>y = act(b + W·col)</c> is one broadcast GEMM (<see cref="Gemm"/>) whose vectors
-/// run along the output positions, so it writes PyTorch's <c>[outC, outH·outW]</c> layout directly. The backward pass
+/// im2col + GEMM: per sample the padded input is unrolled into <c>col[(c, i, j), (y, x)]</c> (one row per kernel tap,
+/// one column per output position), and <c>y = act(b + W·col)</c> is one broadcast GEMM (<see cref="Gemm"/>) whose
+/// vectors run along the output positions, so it writes PyTorch's <c>[outC, outH·outW]</c> layout directly. Measured
+/// at the sizes that matter (the digits CNN's two convolutions, 1, 32 and 1,797 samples; AVX2, Zen 4), it was 2.8 to 4.6
+/// times as fast as a direct convolution with vectors over the output channels (the same FMAs, but gathered inputs
+/// and transposed stores). The backward pass
 /// uses the same unrolling: <c>dWᵀ = col·dyᵀ</c> over chunks of samples (no horizontal reductions); dx is, with stride
 /// 1, the forward convolution of dy with the flipped kernel, and otherwise <c>dcol = Wᵀ·dy</c> folded back (col2im).
 /// </para>
