@@ -26,9 +26,16 @@ namespace StaticNet.Kernels;
 /// NaN; a zero maximum may differ from PyTorch's only in its sign), so it does not depend on the combining order.
 /// </para>
 /// <para>
-/// Average pooling divides the window's sum by the kernel's element count. The forward pass (both kinds) is vectorised
-/// along the input row: per output row, the k input rows are combined column by column into one row, then the k
-/// shifted copies of that row are combined, and every s-th value is kept. 1-d is 2-d with height 1.
+/// Average pooling divides the window's sum by the kernel's element count. 1-d is 2-d with height 1.
+/// </para>
+/// <para>
+/// The common 2-wide windows at stride 2 (2 × 2 pools, 1-d pools of 2) have their own paths: the forward pass combines
+/// each output row's input rows, then separates even and odd columns with lane shuffles (<see cref="IPairs{TVec}"/>)
+/// across all outputs at once; the max backward works on whole vectors of windows, along a row, two rows per vector
+/// when a row is half a vector, or on gathered rows. Other windows: the forward pass is vectorised along the input
+/// row (the k input rows combined column by column, then the k shifted copies of that row, every s-th value kept);
+/// the max backward finds each window's element with a bit mask; the average backward spreads each output row's
+/// shares into one row and adds it to the k input rows with vectors.
 /// </para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
