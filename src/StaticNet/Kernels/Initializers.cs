@@ -11,7 +11,20 @@ public static class Initializers
     {
         Guard.Length(weight.Length, fanIn * fanOut, nameof(weight));
         Guard.Length(bias.Length, fanOut, nameof(bias));
-        // nn.Linear.reset_parameters: kaiming_uniform_(a=√5) gives bound √(6/((1+5)·fan_in)) = 1/√fan_in,
+        Weights(weight, bias, fanIn, fanOut, init, rng);
+    }
+
+    /// <summary>
+    /// Initialises any layer's weight and bias from its fans, whatever the weight's shape: the whole weight first, then
+    /// the whole bias, from <paramref name="rng"/>. A dense layer has fan_in = in and fan_out = out; a convolution
+    /// <c>[outC, inC, k…]</c> has fan_in = inC·kᵈ and fan_out = outC·kᵈ, as PyTorch's <c>_calculate_fan_in_and_fan_out</c>
+    /// counts them (so its bias, of outC values, is not fan_out long).
+    /// </summary>
+    public static void Weights(Span<float> weight, Span<float> bias, int fanIn, int fanOut, Init init, Rng rng)
+    {
+        if (fanIn <= 0 || fanOut <= 0)
+            throw new ArgumentOutOfRangeException(nameof(fanIn), $"Expected positive fans, got fan_in {fanIn} and fan_out {fanOut}.");
+        // nn.Linear and nn.ConvNd reset_parameters: kaiming_uniform_(a=√5) gives bound √(6/((1+5)·fan_in)) = 1/√fan_in,
         // and the bias is U(±1/√fan_in); every scheme but Zeros keeps that bias.
         float defaultBound = 1f / MathF.Sqrt(fanIn);
         switch (init)
