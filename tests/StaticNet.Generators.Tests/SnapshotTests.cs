@@ -58,9 +58,38 @@ public sealed class SnapshotTests
     {
         var (result, diagnostics) = GeneratorHarness.Run(EveryLayerNet);
         GeneratedSourceResult generated = Assert.Single(result.Results[0].GeneratedSources);
-        Assert.Equal(new[] { "SN0020" }, result.Diagnostics.Select(d => d.Id)); // info: softmax before MSE
+        Assert.Equal(new[] { "SN0020" }, result.Diagnostics.Select(d => d.Id)); // softmax before MSE
         Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
         Snapshot.Match(generated.SourceText.ToString(), "EveryLayerNet");
+    }
+
+    public const string DigitsCnn = """
+        using StaticNet;
+
+        namespace Samples;
+
+        [Network]
+        [Input(1, 8, 8)]
+        [Conv2d(8, 3, Padding = 1), ReLU]
+        [MaxPool2d(2)]
+        [Conv2d(16, 3, Padding = 1), ReLU]
+        [MaxPool2d(2)]
+        [Flatten]
+        [Dense(10)]
+        [CrossEntropyLoss]
+        public sealed partial class DigitsCnn;
+        """;
+
+    [Fact]
+    public void DigitsCnn_generated_source()
+    {
+        var (result, diagnostics) = GeneratorHarness.Run(DigitsCnn);
+        GeneratedSourceResult generated = Assert.Single(result.Results[0].GeneratedSources);
+        Assert.Empty(result.Diagnostics);
+        Assert.Empty(diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
+        string source = generated.SourceText.ToString();
+        Assert.Contains("// Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72)", source);
+        Snapshot.Match(source, "DigitsCnn");
     }
 
     [Fact]

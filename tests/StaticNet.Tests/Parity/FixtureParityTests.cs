@@ -23,6 +23,11 @@ public sealed class FixtureParityTests
         ["dropout_eval"] = () => new DropoutEvalNet(),
         ["layernorm_mlp"] = () => new LayerNormNet(),
         ["softmax_probs"] = () => new SoftmaxProbsNet(),
+        ["conv2d_digits"] = () => new Conv2dDigitsNet(),
+        ["conv2d_stride_avgpool"] = () => new Conv2dStrideAvgPoolNet(),
+        ["conv2d_batchnorm"] = () => new Conv2dBatchNormNet(),
+        ["conv1d_sequence"] = () => new Conv1dSequenceNet(),
+        ["maxpool_ties"] = () => new MaxPoolTiesNet(),
     };
 
     public static TheoryData<string> Cases => new(Networks.Keys);
@@ -48,7 +53,12 @@ public sealed class FixtureParityTests
     {
         INetwork net = Networks[f.Name]();
         Assert.Equal(f.Parameters.Length, net.ParameterCount);
-        for (int i = 0; i < f.ParameterNames.Count; i++) Assert.Equal(f.ParameterNames[i].Name, net.ParameterLayout[i].Name);
+        for (int i = 0; i < f.ParameterNames.Count; i++)
+        {
+            Assert.Equal(f.ParameterNames[i].Name, net.ParameterLayout[i].Name);
+            Assert.Equal(f.ParameterNames[i].Shape, net.ParameterLayout[i].Shape);
+            Assert.Equal(f.ParameterNames[i].Offset, net.ParameterLayout[i].Offset);
+        }
         f.Parameters.CopyTo(net.Parameters);
         if (f.Root.TryGetProperty("buffers", out JsonElement buffers))
         {
@@ -199,5 +209,22 @@ public sealed class FixtureParityTests
         for (int i = 0; i < digits.Count; i++)
             if (net.Predict(digits.Features.AsSpan(i * 64, 64)) == digits.Labels[i]) correct++;
         Assert.InRange((double)correct / digits.Count - f.Root.GetProperty("final_train_accuracy").GetDouble(), -0.01, 0.01);
+    }
+
+    [Fact]
+    public void Full_batch_cnn_training_follows_the_reference_loss_curve()
+    {
+        Fixture f = Fixture.Load("cnn_digits_training");
+        Dataset digits = Datasets.LoadDigits();
+        var net = new Conv2dDigitsNet();
+        Assert.Equal(Conv2dDigitsNet.ParameterCount, f.Parameters.Length);
+        f.Parameters.CopyTo(net.Parameters);
+        var adam = new Adam(1e-3f);
+        var losses = new List<float>();
+        for (int epoch = 0; epoch < f.Root.GetProperty("epochs").GetInt32(); epoch++)
+            losses.Add(net.TrainStep(digits.Features, digits.Labels, adam));
+        foreach (JsonProperty point in f.Root.GetProperty("loss_curve").EnumerateObject())
+            Close.Value(point.Value.GetDouble(), losses[int.Parse(point.Name)], 0.02, 0, $"loss at epoch {point.Name}");
+        Assert.InRange(Metrics.Accuracy(net, digits) - f.Root.GetProperty("final_train_accuracy").GetDouble(), -0.01, 0.01);
     }
 }

@@ -20,6 +20,10 @@ public sealed class FrozenTests
         ["batch norm"] = () => new BatchNormNet(3),
         ["binary"] = () => new BinarySigmoidNet(3),
         ["wide"] = () => new WideNet(3),
+        ["cnn"] = () => new Conv2dDigitsNet(3),
+        ["cnn batch norm"] = () => new Conv2dBatchNormNet(3),
+        ["conv1d"] = () => new Conv1dSequenceNet(3),
+        ["odd conv2d"] = () => new OddConv2dNet(3),
     };
 
     public static TheoryData<string, int> Cases

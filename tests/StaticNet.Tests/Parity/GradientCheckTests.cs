@@ -27,6 +27,12 @@ public sealed class GradientCheckTests
     [Fact]
     public void MSE_gradients_match_finite_differences() => Check(new GeluRegressionNet(7), batch: 4, rng => rng.NextUniform(-1, 1));
 
+    [Fact]
+    public void Conv2d_odd_shape_gradients_match_finite_differences() => Check(new OddConv2dNet(8), batch: 3, rng => rng.NextInt(OddConv2dNet.OutputSize));
+
+    [Fact]
+    public void Conv1d_odd_shape_gradients_match_finite_differences() => Check(new OddConv1dNet(9), batch: 4, rng => rng.NextInt(OddConv1dNet.OutputSize));
+
     internal static void Check<TTarget>(ITrainableNetwork<TTarget> net, int batch, Func<Rng, TTarget> target) where TTarget : unmanaged
     {
         var rng = new Rng(42);

@@ -105,6 +105,59 @@ public sealed class SafetensorsTests : IDisposable
         Assert.Equal(Bits(source.Buffers), Bits(net.Buffers));
     }
 
+    [Fact]
+    public void Cnn_round_trip_keeps_PyTorch_names_and_shapes_and_is_bit_exact()
+    {
+        var source = new Conv2dBatchNormNet(seed: 3);
+        for (int i = 0; i < source.Buffers.Length; i++) source.Buffers[i] = 0.25f * (i + 1);
+        string path = _folder.File("cnn.safetensors");
+        source.Save(path);
+        (_, JsonElement header) = Header(File.ReadAllBytes(path));
+        Assert.Equal([8, 1, 3, 3], header.GetProperty("0.weight").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([8], header.GetProperty("1.running_var").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([10, 128], header.GetProperty("5.weight").GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+        var loaded = new Conv2dBatchNormNet(seed: 4);
+        loaded.Load(path);
+        Assert.Equal(Bits(source.Parameters), Bits(loaded.Parameters));
+        Assert.Equal(Bits(source.Buffers), Bits(loaded.Buffers));
+    }
+
+    /// <summary>
+    /// A file laid out as <c>safetensors.torch.save_file(model.state_dict())</c> writes it for the conv2d_batchnorm case
+    /// (state_dict order, PyTorch shapes, the int64 num_batches_tracked): loaded, it gives PyTorch's eval outputs.
+    /// </summary>
+    [Fact]
+    public void PyTorch_cnn_state_dict_gives_PyTorchs_eval_outputs()
+    {
+        Fixture f = Fixture.Load("conv2d_batchnorm");
+        float[] parameters = f.Parameters, buffers = Fixture.Buffers(f.Root.GetProperty("buffers"));
+        var entries = new List<Entry>();
+        var bytes = new List<byte>();
+        void Add(string name, long[] shape, ReadOnlySpan<float> values)
+        {
+            entries.Add(new Entry(name, "F32", shape, bytes.Count, bytes.Count + 4L * values.Length));
+            foreach (float v in values) bytes.AddRange(BitConverter.GetBytes(v));
+        }
+        foreach (var (name, offset, length, shape) in f.ParameterNames.Where(p => p.Name.StartsWith("0.")))
+            Add(name, shape.Select(d => (long)d).ToArray(), parameters.AsSpan(offset, length));
+        foreach (var (name, offset, length, shape) in f.ParameterNames.Where(p => p.Name.StartsWith("1.")))
+            Add(name, shape.Select(d => (long)d).ToArray(), parameters.AsSpan(offset, length));
+        Add("1.running_mean", [8], buffers.AsSpan(0, 8));
+        Add("1.running_var", [8], buffers.AsSpan(8, 8));
+        entries.Add(new Entry("1.num_batches_tracked", "I64", [], bytes.Count, bytes.Count + 8));
+        bytes.AddRange(BitConverter.GetBytes(0L));
+        foreach (var (name, offset, length, shape) in f.ParameterNames.Where(p => p.Name.StartsWith("5.")))
+            Add(name, shape.Select(d => (long)d).ToArray(), parameters.AsSpan(offset, length));
+        string path = _folder.File("torch_cnn.safetensors");
+        File.WriteAllBytes(path, Build(entries, bytes.ToArray()));
+
+        var net = new Conv2dBatchNormNet();
+        net.Load(path);
+        var output = new float[f.EvalOutput.Length];
+        net.Forward(f.Input, output);
+        Close.All(f.EvalOutput, output, 1e-4, 1e-5, "eval output of the loaded CNN");
+    }
+
     public static TheoryData<string> BadFiles => new(BadFile.Keys);
 
     /// <summary>Each bad file, built from a valid <see cref="BatchNormNet"/> file, and what the message must say.</summary>
