@@ -27,3 +27,15 @@ public sealed partial class MnistNet;
 [Dense(10)]
 [CrossEntropyLoss]
 public sealed partial class MidNet;
+
+/// <summary>The digits CNN (the samples/DigitsCnn network, the network of digits_cnn.onnx).</summary>
+[Network]
+[Input(1, 8, 8)]
+[Conv2d(8, 3, Padding = 1), ReLU]
+[MaxPool2d(2)]
+[Conv2d(16, 3, Padding = 1), ReLU]
+[MaxPool2d(2)]
+[Flatten]
+[Dense(10)]
+[CrossEntropyLoss]
+public sealed partial class DigitsCnn;

@@ -37,6 +37,8 @@ public static class Quick
         Row("W6 network Forward 1000", "us", 1e6, w.W6NetworkScaleForward);
         Row("W7 784-512-256-10 Forward 1", "us", 1e6, w.W7ScaleForwardOne, "ONNX Runtime", w.OnnxMnistOne.Run);
         Row("W7 network Forward 1", "us", 1e6, w.W7NetworkScaleForwardOne);
+        Row("CNN1 Forward 1797", "us", 1e6, w.CnnForwardAll, "ONNX Runtime", w.OnnxCnnAll.Run);
+        Row("CNN2 100 epochs", "s", 100, () => w.CnnEpoch());
         if (Environment.ProcessorCount > 1)
         {
             // The opt-in second thread on the large products (PyTorch's side: torch.set_num_threads(2)).

@@ -28,7 +28,11 @@ public sealed class Workloads : IDisposable
     private readonly Adam _mnistAdam = new(1e-3f);
     private int _scaleStep;
 
-    public readonly OnnxPeer OnnxDigitsOne, OnnxDigitsAll, OnnxMnistOne, OnnxMnistBatch;
+    private readonly DigitsCnn _cnn = new(0);
+    private readonly DigitsCnn.Frozen _cnnFrozen;
+    private readonly Adam _cnnAdam = new(1e-3f);
+
+    public readonly OnnxPeer OnnxDigitsOne, OnnxDigitsAll, OnnxMnistOne, OnnxMnistBatch, OnnxCnnAll;
 
     public Workloads()
     {
@@ -51,12 +55,36 @@ public sealed class Workloads : IDisposable
 
         _digitsFrozen = _digits.Freeze();
         _mnistFrozen = _mnist.Freeze();
+        _cnnFrozen = _cnn.Freeze();
 
         OnnxDigitsOne = new OnnxPeer("digits_mlp.onnx", One, [1, 64], new float[10], [1, 10]);
         OnnxDigitsAll = new OnnxPeer("digits_mlp.onnx", Digits, [DigitsRows, 64], new float[DigitsRows * 10], [DigitsRows, 10]);
         OnnxMnistOne = new OnnxPeer("mnist_mlp.onnx", MnistOne, [1, 784], new float[10], [1, 10]);
         OnnxMnistBatch = new OnnxPeer("mnist_mlp.onnx", Mnist.AsSpan(0, ScaleForwardRows * 784).ToArray(), [ScaleForwardRows, 784],
             new float[ScaleForwardRows * 10], [ScaleForwardRows, 10]);
+        OnnxCnnAll = new OnnxPeer("digits_cnn.onnx", Digits, [DigitsRows, 1, 8, 8], new float[DigitsRows * 10], [DigitsRows, 10]);
+    }
+
+    /// <summary>CNN1: Forward of all 1,797 digits as [1, 8, 8] images through the frozen digits CNN.</summary>
+    public void CnnForwardAll() => _cnnFrozen.Forward(Digits, DigitsOutputs);
+
+    /// <summary>CNN2: one epoch of the CNN's training, 45 Adam steps over shuffled 32-row batches of the first 1,437 rows.</summary>
+    public float CnnEpoch()
+    {
+        _shuffle.Shuffle<int>(_order);
+        float loss = 0;
+        for (int first = 0; first < TrainRows; first += Batch)
+        {
+            int size = Math.Min(Batch, TrainRows - first);
+            for (int j = 0; j < size; j++)
+            {
+                int row = _order[first + j];
+                Digits.AsSpan(row * 64, 64).CopyTo(_batch.AsSpan(j * 64, 64));
+                _batchLabels[j] = Labels[row];
+            }
+            loss = _cnn.TrainStep(_batch.AsSpan(0, size * 64), _batchLabels.AsSpan(0, size), _cnnAdam);
+        }
+        return loss;
     }
 
     /// <summary>W1: 100 full-batch Adam epochs on all 1,797 digits, from a fresh network (as the script builds one per run).</summary>
@@ -125,5 +153,6 @@ public sealed class Workloads : IDisposable
         OnnxDigitsAll.Dispose();
         OnnxMnistOne.Dispose();
         OnnxMnistBatch.Dispose();
+        OnnxCnnAll.Dispose();
     }
 }

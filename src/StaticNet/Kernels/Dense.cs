@@ -151,13 +151,19 @@ public static partial class Dense
     }
 
     /// <summary>
-    /// C[i, j] = init + Σₚ A[i·aRow + p·aDepth]·B[p·pStride + j·jStride] through <see cref="Gemm"/>: B packed into rented
-    /// scratch, the product, the scratch returned. init is the bias, or 0 when <paramref name="bias"/> is empty.
+    /// C[i, j] = init + Σₚ A[i·aRow + p·aDepth]·B[p·pStride + j·jStride] through <see cref="Gemm"/>: B read in place when
+    /// its rows are contiguous (the backward products), else packed into rented scratch first (Wᵀ for the forward).
+    /// init is the bias, or 0 when <paramref name="bias"/> is empty.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Product(ref float a, nint aRow, nint aDepth, ref float b, nint pStride, nint jStride, int k, int n,
         ref float c, nint ldc, int m, ReadOnlySpan<float> bias, bool relu)
     {
+        if (jStride == 1)
+        {
+            Gemm.MultiplyByRows(ref a, aRow, aDepth, ref b, pStride, ref c, ldc, m, n, k, bias, accumulate: false, relu);
+            return;
+        }
         float[] packed = ArrayPool<float>.Shared.Rent(Gemm.PackedLength(k, n));
         Gemm.PackB(ref b, pStride, jStride, k, n, packed);
         Gemm.Multiply(ref a, aRow, aDepth, packed, ref c, ldc, m, n, k, bias, accumulate: false, relu);

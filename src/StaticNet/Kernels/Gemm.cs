@@ -35,6 +35,7 @@ internal static class Gemm
     /// <summary>The grain of a split over threads: a multiple of every tile height, so only the last part has a row edge.</summary>
     private const int SplitRows = 24;
 
+
     /// <summary>The widest accelerated vector, in floats: the panel unit. Gemm needs a Vector128 at least.</summary>
     public static int Width
     {
@@ -111,7 +112,7 @@ internal static class Gemm
 
     /// <summary>dst[c·dstStride + r] = src[r·srcStride + c] for r, c &lt; 8: the classic unpack, shuffle, permute transpose.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(ref float src, nint srcStride, ref float dst, nint dstStride)
+    internal static void Transpose8(ref float src, nint srcStride, ref float dst, nint dstStride)
     {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref src), r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
         Vector256<float> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride)), r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
@@ -144,18 +145,42 @@ internal static class Gemm
         if (packedB.Length < PackedLength(k, n)) throw new ArgumentException($"Packed B needs {PackedLength(k, n)} floats, but the span has {packedB.Length}.", nameof(packedB));
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} floats, but the span has {bias.Length}.", nameof(bias));
         if (m == 0 || n == 0) return;
+        Core(ref a, aRow, aDepth, ref MemoryMarshal.GetReference(packedB), Packed, ref c, ldc, m, n, k, bias, accumulate, relu);
+    }
+
+    /// <summary>
+    /// <see cref="Multiply"/> with B read where it is, row-major: B[p, j] = b[p·<paramref name="ldb"/> + j], no packing
+    /// (only a last, partial panel is copied, so nothing past column n of a row is read). For the backward products,
+    /// whose B (activations, weights) is already laid out by rows.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MultiplyByRows(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+    {
+        if (ldb < n) throw new ArgumentException($"B's rows are {ldb} floats apart, fewer than its {n} columns.", nameof(ldb));
+        if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} floats, but the span has {bias.Length}.", nameof(bias));
+        if (m == 0 || n == 0) return;
+        Core(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+    }
+
+    /// <summary>The value of ldb that means "B is packed by <see cref="PackB"/>".</summary>
+    private const nint Packed = -1;
+
+    private static void Core(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+    {
         int parts = Parallelism.PartsFor(2.0 * m * n * k, m / SplitRows);
-        if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu, parts);
-        else Dispatch(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, parts);
+        else Dispatch(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dispatch(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+    private static void Dispatch(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
     {
-        if (Vector512.IsHardwareAccelerated) Run<Simd512, Vector512<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-        else if (Vector256.IsHardwareAccelerated) Run<Simd256, Vector256<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-        else Run<Simd128, Vector128<float>>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+        if (Vector512.IsHardwareAccelerated) Run<Simd512, Vector512<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+        else if (Vector256.IsHardwareAccelerated) Run<Simd256, Vector256<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+        else Run<Simd128, Vector128<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
     }
 
     /// <summary>
@@ -163,19 +188,19 @@ internal static class Gemm
     /// the same sum in the same order as on one thread, so the result is bit-identical. The memory is pinned for the
     /// duration, so that the workers can hold it by pointer.
     /// </summary>
-    private static unsafe void MultiplyInParts(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+    private static unsafe void MultiplyInParts(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, int parts)
     {
         int rows = (m / parts + SplitRows - 1) / SplitRows * SplitRows;
-        fixed (float* pa = &a, pb = packedB, pc = &c, pbias = bias)
+        fixed (float* pa = &a, pb = &b, pc = &c, pbias = bias)
         {
             nint aAddress = (nint)pa, bAddress = (nint)pb, cAddress = (nint)pc, biasAddress = (nint)pbias;
-            int bLength = packedB.Length, biasLength = bias.Length;
+            int biasLength = bias.Length;
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
                 int first = part * rows, count = Math.Min(rows, m - first);
                 if (count <= 0) return;
-                Dispatch(ref Unsafe.AsRef<float>((float*)aAddress + first * aRow), aRow, aDepth, new ReadOnlySpan<float>((float*)bAddress, bLength),
+                Dispatch(ref Unsafe.AsRef<float>((float*)aAddress + first * aRow), aRow, aDepth, ref Unsafe.AsRef<float>((float*)bAddress), ldb,
                     ref Unsafe.AsRef<float>((float*)cAddress + first * ldc), ldc, count, n, k,
                     biasLength == 0 ? default : new ReadOnlySpan<float>((float*)biasAddress, biasLength), accumulate, relu);
             });
@@ -216,30 +241,32 @@ internal static class Gemm
     private readonly struct RowMajor6x2 : ITile { public static int Rows => 6; public static int Vectors => 2; public static bool InPlace => true; public static bool UnitRow => false; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Run<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+    private static void Run<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
         bool one = n <= TSimd.Width, wide = WideRegisterFile;
         int panels = (n + (one ? 1 : 2) * TSimd.Width - 1) / ((one ? 1 : 2) * TSimd.Width);
-        // Packing A costs a pass over it; it pays when many panels reuse the packed block (and is needed for other strides).
-        if (panels >= 4 || (aRow != 1 && aDepth != 1))
+        // A is packed only where that measured faster: for other strides (it must), and for A = dyᵀ (rows adjacent, each
+        // depth a few floats of another row of dy) when many panels reuse it. Row-major A (activations) is read in place:
+        // its rows are contiguous, and packing them cost more than it saved at every size measured (64 to 784 wide).
+        if ((aRow == 1 && panels >= 8) || (aRow != 1 && aDepth != 1))
         {
-            if (one) Blocks<TSimd, TVec, Packed12x1, Packed12x1>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, Packed12x2, Packed12x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, Packed6x2, Packed6x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, Packed12x1, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, Packed12x2, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, Packed6x2, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
         }
         else if (aRow == 1)
         {
-            if (one) Blocks<TSimd, TVec, UnitRow12x1, Packed12x1>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, UnitRow12x2, Packed12x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, UnitRow6x2, Packed6x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, UnitRow12x1, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, UnitRow12x2, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, UnitRow6x2, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
         }
         else
         {
-            if (one) Blocks<TSimd, TVec, RowMajor8x1, Packed12x1>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, RowMajor8x2, Packed12x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, RowMajor6x2, Packed6x2>(ref a, aRow, aDepth, packedB, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, RowMajor8x1, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, RowMajor8x2, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, RowMajor6x2, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
         }
     }
 
@@ -249,19 +276,20 @@ internal static class Gemm
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocks<TSimd, TVec, TMain, TTail>(ref float a, nint aRow, nint aDepth, ReadOnlySpan<float> packedB, ref float c, nint ldc,
+    private static void Blocks<TSimd, TVec, TMain, TTail>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile where TTail : struct, ITile
     {
         int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows, pr = TTail.Rows;
         int panels = (n + w - 1) / w;
         int mcMax = Math.Min(RowBlock, (m + pr - 1) / pr * pr), kcMax = Math.Min(DepthBlock, k);
-        float[] rented = ArrayPool<float>.Shared.Rent(mcMax * kcMax + panels * w);
+        // Scratch: packed A, the bias padded to whole panels, and (B in place) a copy of a partial last panel.
+        float[] rented = ArrayPool<float>.Shared.Rent(mcMax * kcMax + panels * w + (ldb == Packed ? 0 : kcMax * w));
         Span<float> paddedBias = rented.AsSpan(mcMax * kcMax, panels * w);
+        ref float partial = ref MemoryMarshal.GetReference(rented.AsSpan(mcMax * kcMax + panels * w));
         paddedBias.Clear();
         bias.Slice(0, bias.IsEmpty ? 0 : n).CopyTo(paddedBias);
         Span<float> edge = stackalloc float[12 * 2 * Vector512<float>.Count];
-        ref float b = ref MemoryMarshal.GetReference(packedB);
         ref float bp0 = ref MemoryMarshal.GetReference(paddedBias);
         ref float ap0 = ref MemoryMarshal.GetReference(rented.AsSpan());
         ref float t = ref MemoryMarshal.GetReference(edge);
@@ -280,7 +308,29 @@ internal static class Gemm
                 for (int q = 0; q < panels; q++)
                 {
                     int cols = Math.Min(w, n - q * w);
+                    // The panel's kc rows: packed, in place (rows ldb apart), or a partial last panel copied and zero-padded.
                     ref float panel = ref Unsafe.Add(ref b, (nint)q * k * w + (nint)pc * w);
+                    nint bStride = w;
+                    if (ldb != Packed)
+                    {
+                        ref float rows = ref Unsafe.Add(ref b, (nint)pc * ldb + q * w);
+                        if (cols == w)
+                        {
+                            panel = ref rows;
+                            bStride = ldb;
+                        }
+                        else
+                        {
+                            // Copied once per block of rows of A, for every tile of it: a small price for the last panel.
+                            for (int p = 0; p < kc; p++)
+                            {
+                                ref float to = ref Unsafe.Add(ref partial, (nint)p * w);
+                                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref rows, p * ldb), cols).CopyTo(MemoryMarshal.CreateSpan(ref to, cols));
+                                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, cols), w - cols).Clear();
+                            }
+                            panel = ref partial;
+                        }
+                    }
                     ref float panelBias = ref Unsafe.Add(ref bp0, q * w);
                     for (int ir = 0; ir < direct; ir += mr)
                     {
@@ -288,7 +338,7 @@ internal static class Gemm
                         ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
                         bool whole = cols == w;
                         if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, mr, cols);
-                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref block, ir * aRow), TMain.UnitRow ? 1 : aRow, TMain.UnitRow ? aDepth : 1, ref panel, kc,
+                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref block, ir * aRow), TMain.UnitRow ? 1 : aRow, TMain.UnitRow ? aDepth : 1, ref panel, bStride, kc,
                             ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, mr, TMain.Vectors);
                         if (!whole) CopyBlock(ref t, w, ref tileC, ldc, mr, cols);
                     }
@@ -299,7 +349,7 @@ internal static class Gemm
                         int rows = Math.Min(pr, mc - ir);
                         bool whole = cols == w && rows == pr;
                         if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, rows, cols);
-                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref ap0, (ir - direct) * kc), 1, pr, ref panel, kc,
+                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref ap0, (ir - direct) * kc), 1, pr, ref panel, bStride, kc,
                             ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, pr, TTail.Vectors);
                         if (!whole) CopyBlock(ref t, w, ref tileC, ldc, rows, cols);
                     }
@@ -311,11 +361,12 @@ internal static class Gemm
 
     /// <summary>
     /// The register tile: <paramref name="rows"/> rows × <paramref name="vectors"/> vectors of C (constants after inlining)
-    /// over kc depths; A read at a[r·rowStride + p·depthStride], B a panel of <c>vectors</c> vectors per depth.
+    /// over kc depths; A read at a[r·rowStride + p·depthStride], B a panel of <c>vectors</c> vectors per depth, rows
+    /// <paramref name="bStride"/> apart.
     /// No call may appear inside: it would make the JIT keep the accumulators in memory.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<TSimd, TVec>(ref float a, nint rowStride, nint depthStride, ref float b, nint kc, ref float c, nint ldc,
+    private static void Kernel<TSimd, TVec>(ref float a, nint rowStride, nint depthStride, ref float b, nint bStride, nint kc, ref float c, nint ldc,
         ref float bias, bool accumulate, bool relu, int rows, int vectors)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
@@ -350,7 +401,7 @@ internal static class Gemm
             if (rows > 10) { g = TSimd.Broadcast(Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
             if (rows > 11) { g = TSimd.Broadcast(Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
             a = ref Unsafe.Add(ref a, depthStride);
-            b = ref Unsafe.Add(ref b, vectors * w);
+            b = ref Unsafe.Add(ref b, bStride);
         }
         Store<TSimd, TVec>(c00, c01, ref c, vectors, relu);
         if (rows > 1) Store<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, 1 * ldc), vectors, relu);

@@ -26,7 +26,8 @@ public sealed class GemmTests
         // A is read at a[i·aRow + p·aDepth]; B at b[p·pStride + j·jStride] (transposed storage when jStride > 1).
         (nint aRow, nint aDepth) = layout switch { 0 => ((nint)k, (nint)1), 1 => (1, m), _ => (2 * k + 1, 2) };
         float[] a = KernelCheck.Uniform(1, (int)((m - 1) * aRow + (k - 1) * aDepth + 1), -1f, 1f);
-        foreach ((nint pStride, nint jStride) in new[] { ((nint)n, (nint)1), (1, k) })
+        // B by rows (n + 2 apart: the gap must not be read into C) or transposed (packed).
+        foreach ((nint pStride, nint jStride) in new[] { ((nint)n + 2, (nint)1), (1, k) })
         {
             float[] b = KernelCheck.Uniform(2, (int)((k - 1) * pStride + (n - 1) * jStride + 1), -1f, 1f);
             float[] bias = KernelCheck.Uniform(3, n, -1f, 1f);
@@ -38,7 +39,10 @@ public sealed class GemmTests
                     const int ldc = 3; // C rows are n + ldc apart: the gaps must stay untouched
                     float[] c = KernelCheck.Uniform(4, m * (n + ldc), -1f, 1f);
                     float[] before = (float[])c.Clone();
-                    Gemm.Multiply(ref a[0], aRow, aDepth, packed, ref c[0], n + ldc, m, n, k, init == 0 ? bias : default, accumulate: init == 2, relu);
+                    if (jStride == 1) // B by rows: read in place
+                        Gemm.MultiplyByRows(ref a[0], aRow, aDepth, ref b[0], pStride, ref c[0], n + ldc, m, n, k, init == 0 ? bias : default, accumulate: init == 2, relu);
+                    else
+                        Gemm.Multiply(ref a[0], aRow, aDepth, packed, ref c[0], n + ldc, m, n, k, init == 0 ? bias : default, accumulate: init == 2, relu);
                     for (int i = 0; i < m; i++)
                     {
                         for (int j = 0; j < n; j++)
