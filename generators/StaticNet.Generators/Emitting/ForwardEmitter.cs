@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticNet.Generators.Layers;
 using StaticNet.Generators.Model;
 
@@ -19,12 +20,29 @@ internal static class ForwardEmitter
     private const int MaxOneSampleFloats = 8192;
 
     /// <summary>
-    /// Floats of scratch a full tile may use (both buffers, 2 MB). Each tile packs every layer's weights once, so tiles of
-    /// a wide network must still be long (at least <see cref="MinTile"/> samples) for the packing to be a small part.
+    /// Floats of scratch a tile's two buffers may use: 256 KB, so that each layer's output is still in L2 when the next
+    /// layer reads it (measured on the digits CNN: tiles of 512 samples, whose 1 MB activations left L2, made each
+    /// max pool 2-3 times slower).
     /// </summary>
-    private const int MaxTileFloats = 1 << 19;
+    private const int CachedTileFloats = 1 << 16;
 
-    private const int MinTile = 64, MaxTile = 1024;
+    /// <summary>
+    /// A layer with at least this many weights streams them from beyond L2 for every tile, and the network packs them
+    /// for every tile: then tiles are long instead (up to 2 MB of scratch, at least <see cref="MinLongTile"/> samples).
+    /// </summary>
+    private const int LargeWeights = 1 << 16;
+
+    private const int LongTileFloats = 1 << 19, MinLongTile = 64, MinTile = 16, MaxTile = 1024;
+
+    /// <summary>Samples per tile: cache-sized, unless large weights make long tiles pay (see <see cref="LargeWeights"/>).</summary>
+    public static int TileSize(Plan plan)
+    {
+        bool largeWeights = plan.Model.Layers.Any(l => l.Parameters.Count > 0 && l.Parameters[0].Length >= LargeWeights);
+        int tile = largeWeights
+            ? System.Math.Max(MinLongTile, LongTileFloats / (2 * plan.MaxWidth))
+            : System.Math.Max(MinTile, CachedTileFloats / (2 * plan.MaxWidth));
+        return System.Math.Min(MaxTile, tile);
+    }
 
     /// <summary>Where an activation lives: the caller's input or output, or one of the two scratch buffers.</summary>
     private enum Place { Input, A, B, Output }
@@ -40,10 +58,8 @@ internal static class ForwardEmitter
     public static void Emit(CodeWriter w, Plan plan, bool frozen)
     {
         NetworkModel m = plan.Model;
-        int tile = System.Math.Max(MinTile, System.Math.Min(MaxTile, MaxTileFloats / (2 * plan.MaxWidth)));
-
-        w.Line("// Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.");
-        w.Line($"private const int TileSize = {tile};");
+        w.Line("// Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.");
+        w.Line($"private const int TileSize = {TileSize(plan)};");
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats");

@@ -83,8 +83,8 @@ namespace Samples
         int global::StaticNet.IInferenceClassifier.ClassCount => ClassCount;
         global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.CrossEntropy;
 
-        // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
-        private const int TileSize = 512;
+        // Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.
+        private const int TileSize = 64;
 
         /// <summary>
         /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats
@@ -284,8 +284,8 @@ namespace Samples
                 Kernels.Dense.Pack(parameters.Slice(1248, 640), parameters.Slice(1888, 10), _packed.Slice(_packed7, Kernels.Dense.PackedLength(64, 10)), 64, 10);
             }
 
-            // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
-            private const int TileSize = 512;
+            // Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.
+            private const int TileSize = 64;
 
             /// <summary>
             /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats

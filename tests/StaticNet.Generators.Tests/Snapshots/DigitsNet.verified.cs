@@ -83,8 +83,8 @@ namespace Samples
         int global::StaticNet.IInferenceClassifier.ClassCount => ClassCount;
         global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.CrossEntropy;
 
-        // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
-        private const int TileSize = 1024;
+        // Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.
+        private const int TileSize = 512;
 
         /// <summary>
         /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats
@@ -268,8 +268,8 @@ namespace Samples
                 Kernels.Dense.Pack(parameters.Slice(2608, 160), parameters.Slice(2768, 10), _packed.Slice(_packed4, Kernels.Dense.PackedLength(16, 10)), 16, 10);
             }
 
-            // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
-            private const int TileSize = 1024;
+            // Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.
+            private const int TileSize = 512;
 
             /// <summary>
             /// Inference for a batch of <c>inputs.Length / InputSize</c> row-major samples, writing <c>batch * OutputSize</c> floats

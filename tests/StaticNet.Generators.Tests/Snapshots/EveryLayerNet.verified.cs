@@ -117,7 +117,7 @@ namespace Samples
         global::StaticNet.Rng? global::StaticNet.INetwork.DropoutRandom => _dropoutRandom;
         global::StaticNet.LossFunction global::StaticNet.INetwork.Loss => global::StaticNet.LossFunction.MSE;
 
-        // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
+        // Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.
         private const int TileSize = 1024;
 
         /// <summary>
@@ -424,7 +424,7 @@ namespace Samples
                 Kernels.Dense.Pack(parameters.Slice(669, 12), parameters.Slice(681, 3), _packed.Slice(_packed17, Kernels.Dense.PackedLength(4, 3)), 4, 3);
             }
 
-            // Samples per inference tile: many, so that each dense call, which packs its weights once, serves many samples.
+            // Samples per inference tile: as many as keep the activations in L2, or more where large weights pay for it.
             private const int TileSize = 1024;
 
             /// <summary>
