@@ -129,11 +129,11 @@ public static partial class Conv
             // Whole rows are contiguous in both: one copy per channel (or one for the sample).
             if (s.PadHeight == 0)
             {
-                Copy(ref x, ref padded, s.InChannels * plane);
+                Runs.Copy(ref x, ref padded, s.InChannels * plane);
                 return;
             }
             for (int c = 0; c < s.InChannels; c++)
-                Copy(ref Unsafe.Add(ref x, c * plane), ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth), plane);
+                Runs.Copy(ref Unsafe.Add(ref x, c * plane), ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth), plane);
             return;
         }
         // Row by row, with the vector width chosen once (the rows are short: choosing per row cost as much as copying).
@@ -163,7 +163,7 @@ public static partial class Conv
             ref float dst = ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth + s.PadWidth);
             for (int u = 0; u < s.InHeight; u++)
             {
-                Copy<TSimd, TVec>(ref src, ref dst, w);
+                Runs.Copy<TSimd, TVec>(ref src, ref dst, w);
                 src = ref Unsafe.Add(ref src, w);
                 dst = ref Unsafe.Add(ref dst, step);
             }
@@ -383,14 +383,14 @@ public static partial class Conv
                 Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s);
                 // Samples in increasing order: a run's vector spill lands on the next sample's columns, written later.
                 Im2Col(ref padded, ref Unsafe.Add(ref col, t * positions), colStride, s);
-                Transpose(ref Unsafe.Add(ref dyr, n * outSize), outC, positions, ref Unsafe.Add(ref dyT, t * positions * outC));
+                Transposes.Matrix(ref Unsafe.Add(ref dyr, n * outSize), outC, positions, ref Unsafe.Add(ref dyT, t * positions * outC));
             }
             Span<float> target = n0 == 0 ? dwT : partial;
             Gemm(ref col, colStride, 1, ref dyT, outC, ref MemoryMarshal.GetReference(target), outC, taps, count * positions, outC,
                 ref Unsafe.NullRef<float>(), hasBias: false, relu: false);
             if (n0 > 0) Add(partial, dwT);
         }
-        Transpose(ref MemoryMarshal.GetReference(dwT), taps, outC, ref MemoryMarshal.GetReference(dWeight));
+        Transposes.Matrix(ref MemoryMarshal.GetReference(dwT), taps, outC, ref MemoryMarshal.GetReference(dWeight));
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
 
@@ -473,7 +473,7 @@ public static partial class Conv
                         ref float to = ref Unsafe.Add(ref dst, y * rowStep);
                         ref float from = ref Unsafe.Add(ref src, y * outW);
                         if (sw == 1)
-                            AddTo(ref from, ref to, outW);
+                            Runs.AddTo(ref from, ref to, outW);
                         else
                             for (int x = 0; x < outW; x++) Unsafe.Add(ref to, x * sw) += Unsafe.Add(ref from, x);
                     }
@@ -492,104 +492,19 @@ public static partial class Conv
             ref float dst = ref Unsafe.Add(ref dx, c * plane);
             if (s.PadWidth == 0)
             {
-                Copy(ref src, ref dst, plane);
+                Runs.Copy(ref src, ref dst, plane);
                 continue;
             }
             for (int u = 0; u < s.InHeight; u++)
-                Copy(ref Unsafe.Add(ref src, u * s.PaddedWidth), ref Unsafe.Add(ref dst, u * s.InWidth), s.InWidth);
+                Runs.Copy(ref Unsafe.Add(ref src, u * s.PaddedWidth), ref Unsafe.Add(ref dst, u * s.InWidth), s.InWidth);
         }
     }
 
     // ---- small helpers ----
 
-    /// <summary>
-    /// <c>dst[c·rows + r] = src[r·cols + c]</c>: a <c>[rows, cols]</c> matrix transposed, in 8 × 8 blocks of AVX shuffles
-    /// where the CPU has them (element by element it cost more than the weight gradient's GEMM), the edges one by one.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Transpose(ref float src, int rows, int cols, ref float dst)
-    {
-        int rows8 = 0, cols8 = 0;
-        if (Avx.IsSupported)
-        {
-            rows8 = rows & ~7;
-            cols8 = cols & ~7;
-            for (int r = 0; r < rows8; r += 8)
-                for (int c = 0; c < cols8; c += 8)
-                    Transpose8(ref Unsafe.Add(ref src, r * cols + c), cols, ref Unsafe.Add(ref dst, c * rows + r), rows);
-        }
-        for (int r = 0; r < rows; r++)
-        {
-            ref float row = ref Unsafe.Add(ref src, r * cols);
-            for (int c = r < rows8 ? cols8 : 0; c < cols; c++) Unsafe.Add(ref dst, c * rows + r) = Unsafe.Add(ref row, c);
-        }
-    }
-
-    /// <summary>One 8 × 8 block: rows <paramref name="srcStride"/> apart become columns, rows of dst <paramref name="dstStride"/> apart.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(ref float src, nint srcStride, ref float dst, nint dstStride)
-    {
-        Vector256<float> r0 = Vector256.LoadUnsafe(ref src), r1 = Vector256.LoadUnsafe(ref src, (nuint)srcStride);
-        Vector256<float> r2 = Vector256.LoadUnsafe(ref src, (nuint)(2 * srcStride)), r3 = Vector256.LoadUnsafe(ref src, (nuint)(3 * srcStride));
-        Vector256<float> r4 = Vector256.LoadUnsafe(ref src, (nuint)(4 * srcStride)), r5 = Vector256.LoadUnsafe(ref src, (nuint)(5 * srcStride));
-        Vector256<float> r6 = Vector256.LoadUnsafe(ref src, (nuint)(6 * srcStride)), r7 = Vector256.LoadUnsafe(ref src, (nuint)(7 * srcStride));
-        // Pairs of rows interleaved, then pairs of pairs (per 128-bit lane), then the lanes exchanged.
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref dst, (nuint)dstStride);
-        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref dst, (nuint)(2 * dstStride));
-        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref dst, (nuint)(3 * dstStride));
-        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref dst, (nuint)(4 * dstStride));
-        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref dst, (nuint)(5 * dstStride));
-        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref dst, (nuint)(6 * dstStride));
-        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref dst, (nuint)(7 * dstStride));
-    }
-
     /// <summary><c>sum[i] += values[i]</c>.</summary>
     private static void Add(ReadOnlySpan<float> values, Span<float> sum) =>
-        AddTo(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
-
-    /// <summary>Copies exactly n floats (the last vector overlaps the previous one: a copy may be repeated, nothing past n is touched).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ref float src, ref float dst, int n)
-    {
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) Copy<Simd512, Vector512<float>>(ref src, ref dst, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) Copy<Simd256, Vector256<float>>(ref src, ref dst, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) Copy<Simd128, Vector128<float>>(ref src, ref dst, n);
-        else for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Copy<TSimd, TVec>(ref float src, ref float dst, int n)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        int width = TSimd.Width, i = 0;
-        for (; i + width <= n; i += width) TSimd.Store(TSimd.Load(ref src, i), ref dst, i);
-        if (i < n) TSimd.Store(TSimd.Load(ref src, n - width), ref dst, n - width);
-    }
-
-    /// <summary><c>dst[i] += src[i]</c> for exactly n floats (whole vectors, then a scalar tail).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo(ref float src, ref float dst, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) i = AddTo<Simd512, Vector512<float>>(ref src, ref dst, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) i = AddTo<Simd256, Vector256<float>>(ref src, ref dst, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) i = AddTo<Simd128, Vector128<float>>(ref src, ref dst, n);
-        for (; i < n; i++) Unsafe.Add(ref dst, i) += Unsafe.Add(ref src, i);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int AddTo<TSimd, TVec>(ref float src, ref float dst, int n)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        int width = TSimd.Width, i = 0;
-        for (; i + width <= n; i += width) TSimd.Store(TSimd.Add(TSimd.Load(ref dst, i), TSimd.Load(ref src, i)), ref dst, i);
-        return i;
-    }
+        Runs.AddTo(ref MemoryMarshal.GetReference(values), ref MemoryMarshal.GetReference(sum), values.Length);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckSizes(int x, int xExpected, int w, int wExpected, int b, int bExpected, int y, int yExpected)

@@ -14,14 +14,18 @@ namespace StaticNet.Kernels;
 /// Weights are PyTorch's <c>[out, in]</c> row-major layout, activations row-major <c>[batch, features]</c>.
 /// </summary>
 /// <remarks>
-/// One kernel serves every layer: the generated code passes constant sizes and the calls are inlined, so the JIT
-/// sees constant loop bounds, while the code exists once and is tested once (emitting a copy per layer made the
-/// generated files large and the JIT slower for no measured gain). Each entry point picks the widest accelerated
-/// vector that fits the row (512 → 256 → 128 → scalar); the checks are JIT-time constants.
+/// Batches (from <see cref="BatchedMinBatch"/> samples) and both backward products run <see cref="Gemm"/>: the forward
+/// packs Wᵀ into panels once per call, the backward products read their operands where they are. A few samples take
+/// dot products of W's rows, inlined with the generated code's constant sizes. A frozen snapshot's layers use packed
+/// copies made once (Dense.Packed.cs). Each entry point picks the widest accelerated vector (512 → 256 → 128 → scalar);
+/// the checks are JIT-time constants.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class Dense
 {
+    /// <summary>From this many samples on, <see cref="Forward"/> packs the weights and runs the tiled product (<see cref="Gemm"/>).</summary>
+    private const int BatchedMinBatch = 8;
+
     /// <summary><c>y[s, o] = act(b[o] + Σᵢ x[s, i]·W[o, i])</c>, with act = ReLU when <paramref name="relu"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, Span<float> y,
@@ -79,38 +83,6 @@ public static partial class Dense
             float sum = 0f;
             for (int s = 0; s < batch; s++) sum += Unsafe.Add(ref dyr, s * outSize + o);
             Unsafe.Add(ref dbr, o) = sum;
-        }
-    }
-
-    /// <summary>Samples per pass of <see cref="WeightGradient"/>: their rows of x and dy stay in the L1 cache.</summary>
-    private const int WeightGradientChunk = 64;
-
-    /// <summary>
-    /// dW = dyᵀ·x. Over a long batch, x and dy would stream through the cache once per register block of dW rows; in
-    /// chunks of <see cref="WeightGradientChunk"/> samples they stay in L1, and the chunks' products are summed.
-    /// </summary>
-    [SkipLocalsInit]
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WeightGradient<TSimd, TVec>(ref float dy, ref float x, ref float dw, int batch, int inSize, int outSize)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        int chunk = WeightGradientChunk;
-        int length = inSize * outSize;
-        // Narrow rows (≤ 2 vectors) take blocks of 8 dW rows, so few passes: chunking measured slower there.
-        if (batch <= 2 * chunk || length > MaxStackScratch || inSize <= 2 * TSimd.Width)
-        {
-            BroadcastGemm<TSimd, TVec>(ref dy, 1, outSize, ref x, inSize, ref dw, inSize, outSize, batch, inSize);
-            return;
-        }
-        Span<float> partial = stackalloc float[length];
-        Span<float> result = MemoryMarshal.CreateSpan(ref dw, length);
-        BroadcastGemm<TSimd, TVec>(ref dy, 1, outSize, ref x, inSize, ref dw, inSize, outSize, chunk, inSize);
-        for (int s = chunk; s < batch; s += chunk)
-        {
-            int n = Math.Min(chunk, batch - s);
-            BroadcastGemm<TSimd, TVec>(ref Unsafe.Add(ref dy, s * outSize), 1, outSize, ref Unsafe.Add(ref x, s * inSize), inSize,
-                ref MemoryMarshal.GetReference(partial), inSize, outSize, n, inSize);
-            TensorPrimitives.Add(result, partial, result);
         }
     }
 
@@ -269,184 +241,6 @@ public static partial class Dense
         for (; i < n; i++) sum += Unsafe.Add(ref a, i) * Unsafe.Add(ref b, i);
         return sum;
     }
-
-    /// <summary>
-    /// <c>C[r, j] = Σₖ A[r, k]·B[k, j]</c> for r &lt; <paramref name="rows"/>, j &lt; <paramref name="n"/> (n ≥ the vector
-    /// width), with A read element by element at <c>a[r·aRow + k·aDepth]</c> and broadcast, B and C row-major. Both
-    /// backward products have this form, so neither needs a horizontal reduction: dW = dyᵀ·x (A = dy transposed, by
-    /// strides) and dx = dy·W.
-    /// </summary>
-    /// <remarks>
-    /// Register blocks of 4 rows × up to 4 vectors or 8 rows × up to 2 (16 accumulators): per k, 4 broadcasts and 4 loads
-    /// (or 8 and 2) feed 16 FMAs. A column tail is one more vector ending at n, overlapping the previous one
-    /// (recomputing equal values).
-    /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void BroadcastGemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
-        ref float c, nint cStride, int rows, int depth, int n)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        nint width = TSimd.Width;
-        int r = 0;
-        // Narrow products (one or two vectors per row) take 8 rows per block, so 8 or 16 accumulators hide the FMA latency.
-        if (n <= 2 * width && rows >= 8)
-        {
-            for (; r + 8 <= rows; r += 8)
-                BroadcastGemmRows8<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
-                    ref Unsafe.Add(ref c, r * cStride), cStride, depth, n, width);
-            // The rest as one more block ending at the last row, overlapping the previous one (C is overwritten, so
-            // rows computed twice get the same values): no single-row chains, latency-bound over the whole depth.
-            if (r < rows)
-                BroadcastGemmRows8<TSimd, TVec>(ref Unsafe.Add(ref a, (rows - 8) * aRow), aRow, aDepth, ref b, bStride,
-                    ref Unsafe.Add(ref c, (rows - 8) * cStride), cStride, depth, n, width);
-            return;
-        }
-        for (; r + 4 <= rows; r += 4)
-            BroadcastGemmRows<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
-                ref Unsafe.Add(ref c, r * cStride), cStride, 4, depth, n, width);
-        for (; r < rows; r++)
-            BroadcastGemmRows<TSimd, TVec>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride,
-                ref Unsafe.Add(ref c, r * cStride), cStride, 1, depth, n, width);
-    }
-
-    /// <summary>8 rows of C with n ≤ 2 vectors: one 8 × 2 block, or 8 × 1 blocks (the second overlapping the first).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BroadcastGemmRows8<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
-        ref float c, nint cStride, int depth, int n, nint width)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        if (n == 2 * width)
-        {
-            BroadcastGemmBlock8<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, 2, depth);
-            return;
-        }
-        BroadcastGemmBlock8<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, 1, depth);
-        if (n > width)
-            BroadcastGemmBlock8<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, n - width), bStride, ref Unsafe.Add(ref c, n - width), cStride, 1, depth);
-    }
-
-    /// <summary>One register block of 8 rows × <paramref name="vectors"/> (1 or 2, a constant after inlining) vectors.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BroadcastGemmBlock8<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
-        ref float c, nint cStride, int vectors, int depth)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        nint w = TSimd.Width;
-        TVec c00 = TSimd.Zero, c10 = TSimd.Zero, c20 = TSimd.Zero, c30 = TSimd.Zero, c40 = TSimd.Zero, c50 = TSimd.Zero, c60 = TSimd.Zero, c70 = TSimd.Zero;
-        TVec c01 = TSimd.Zero, c11 = TSimd.Zero, c21 = TSimd.Zero, c31 = TSimd.Zero, c41 = TSimd.Zero, c51 = TSimd.Zero, c61 = TSimd.Zero, c71 = TSimd.Zero;
-        for (int k = 0; k < depth; k++)
-        {
-            ref float ak = ref Unsafe.Add(ref a, k * aDepth);
-            ref float bk = ref Unsafe.Add(ref b, k * bStride);
-            TVec b0 = TSimd.Load(ref bk, 0);
-            TVec b1 = vectors > 1 ? TSimd.Load(ref bk, w) : default;
-            TVec g = TSimd.Broadcast(ak);
-            c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, aRow));
-            c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, 2 * aRow));
-            c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, 3 * aRow));
-            c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, 4 * aRow));
-            c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, 5 * aRow));
-            c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, 6 * aRow));
-            c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61);
-            g = TSimd.Broadcast(Unsafe.Add(ref ak, 7 * aRow));
-            c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71);
-        }
-        TSimd.Store(c00, ref c, 0); TSimd.Store(c10, ref c, cStride); TSimd.Store(c20, ref c, 2 * cStride); TSimd.Store(c30, ref c, 3 * cStride);
-        TSimd.Store(c40, ref c, 4 * cStride); TSimd.Store(c50, ref c, 5 * cStride); TSimd.Store(c60, ref c, 6 * cStride); TSimd.Store(c70, ref c, 7 * cStride);
-        if (vectors > 1)
-        {
-            TSimd.Store(c01, ref c, w); TSimd.Store(c11, ref c, cStride + w); TSimd.Store(c21, ref c, 2 * cStride + w); TSimd.Store(c31, ref c, 3 * cStride + w);
-            TSimd.Store(c41, ref c, 4 * cStride + w); TSimd.Store(c51, ref c, 5 * cStride + w); TSimd.Store(c61, ref c, 6 * cStride + w); TSimd.Store(c71, ref c, 7 * cStride + w);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BroadcastGemmRows<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
-        ref float c, nint cStride, int rowCount, int depth, int n, nint width)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        nint j = 0;
-        for (; j <= n - 4 * width; j += 4 * width)
-            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, rowCount, 4, depth);
-        if (j <= n - 2 * width)
-        {
-            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, rowCount, 2, depth);
-            j += 2 * width;
-        }
-        if (j < n)
-        {
-            j = Math.Min(j, n - width); // the last vector may overlap the previous block
-            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, rowCount, 1, depth);
-            j += width;
-        }
-        if (j < n)
-            BroadcastGemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, n - width), bStride, ref Unsafe.Add(ref c, n - width), cStride, rowCount, 1, depth);
-    }
-
-    /// <summary>One register block: <paramref name="rowCount"/> (1 or 4) rows × <paramref name="vectors"/> (1, 2 or 4) vectors; both are constants after inlining.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void BroadcastGemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
-        ref float c, nint cStride, int rowCount, int vectors, int depth)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        nint w = TSimd.Width;
-        TVec c00 = TSimd.Zero, c01 = TSimd.Zero, c02 = TSimd.Zero, c03 = TSimd.Zero;
-        TVec c10 = TSimd.Zero, c11 = TSimd.Zero, c12 = TSimd.Zero, c13 = TSimd.Zero;
-        TVec c20 = TSimd.Zero, c21 = TSimd.Zero, c22 = TSimd.Zero, c23 = TSimd.Zero;
-        TVec c30 = TSimd.Zero, c31 = TSimd.Zero, c32 = TSimd.Zero, c33 = TSimd.Zero;
-        for (int k = 0; k < depth; k++)
-        {
-            ref float ak = ref Unsafe.Add(ref a, k * aDepth);
-            ref float bk = ref Unsafe.Add(ref b, k * bStride);
-            TVec g0 = TSimd.Broadcast(ak);
-            TVec b0 = TSimd.Load(ref bk, 0);
-            c00 = TSimd.MulAdd(g0, b0, c00);
-            TVec b1 = default, b2 = default, b3 = default;
-            if (vectors > 1) { b1 = TSimd.Load(ref bk, w); c01 = TSimd.MulAdd(g0, b1, c01); }
-            if (vectors > 2)
-            {
-                b2 = TSimd.Load(ref bk, 2 * w); c02 = TSimd.MulAdd(g0, b2, c02);
-                b3 = TSimd.Load(ref bk, 3 * w); c03 = TSimd.MulAdd(g0, b3, c03);
-            }
-            if (rowCount > 1)
-            {
-                TVec g1 = TSimd.Broadcast(Unsafe.Add(ref ak, aRow));
-                TVec g2 = TSimd.Broadcast(Unsafe.Add(ref ak, 2 * aRow));
-                TVec g3 = TSimd.Broadcast(Unsafe.Add(ref ak, 3 * aRow));
-                c10 = TSimd.MulAdd(g1, b0, c10); c20 = TSimd.MulAdd(g2, b0, c20); c30 = TSimd.MulAdd(g3, b0, c30);
-                if (vectors > 1) { c11 = TSimd.MulAdd(g1, b1, c11); c21 = TSimd.MulAdd(g2, b1, c21); c31 = TSimd.MulAdd(g3, b1, c31); }
-                if (vectors > 2)
-                {
-                    c12 = TSimd.MulAdd(g1, b2, c12); c22 = TSimd.MulAdd(g2, b2, c22); c32 = TSimd.MulAdd(g3, b2, c32);
-                    c13 = TSimd.MulAdd(g1, b3, c13); c23 = TSimd.MulAdd(g2, b3, c23); c33 = TSimd.MulAdd(g3, b3, c33);
-                }
-            }
-        }
-        TSimd.Store(c00, ref c, 0);
-        if (vectors > 1) TSimd.Store(c01, ref c, w);
-        if (vectors > 2) { TSimd.Store(c02, ref c, 2 * w); TSimd.Store(c03, ref c, 3 * w); }
-        if (rowCount > 1)
-        {
-            ref float r1 = ref Unsafe.Add(ref c, cStride);
-            ref float r2 = ref Unsafe.Add(ref c, 2 * cStride);
-            ref float r3 = ref Unsafe.Add(ref c, 3 * cStride);
-            TSimd.Store(c10, ref r1, 0); TSimd.Store(c20, ref r2, 0); TSimd.Store(c30, ref r3, 0);
-            if (vectors > 1) { TSimd.Store(c11, ref r1, w); TSimd.Store(c21, ref r2, w); TSimd.Store(c31, ref r3, w); }
-            if (vectors > 2)
-            {
-                TSimd.Store(c12, ref r1, 2 * w); TSimd.Store(c22, ref r2, 2 * w); TSimd.Store(c32, ref r3, 2 * w);
-                TSimd.Store(c13, ref r1, 3 * w); TSimd.Store(c23, ref r2, 3 * w); TSimd.Store(c33, ref r3, 3 * w);
-            }
-        }
-    }
-
-    // ---- AVX-512 forward ----
 
     /// <summary>Samples first..batch−1 one at a time: 16 outputs per pass, reduced together by <see cref="Reduce16"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

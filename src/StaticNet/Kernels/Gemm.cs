@@ -8,18 +8,18 @@ using System.Runtime.Intrinsics.X86;
 namespace StaticNet.Kernels;
 
 /// <summary>
-/// C = init + A·B for the dense layers, in the manner of BLIS/OpenBLAS: B is packed once into panels of one or two
-/// vectors' width (<see cref="PackB"/>), A is packed per block into tiles of <c>MR</c> interleaved rows, and a register
-/// tile of MR rows × one or two vectors of C is computed by broadcasting each packed A value into FMAs with the panel's
-/// row. The loops around the tile block for the caches: KC = <see cref="DepthBlock"/> values of the depth at a time
-/// (a packed A tile and a B panel slice stay in L1), MC = <see cref="RowBlock"/> rows of A at a time (their packed block
-/// stays in L2 while every panel of B passes).
+/// C = init + A·B for the dense layers, in the manner of BLIS/OpenBLAS: B in panels of one or two vectors' width (packed
+/// once by <see cref="PackB"/>, or read in place when its rows are contiguous), and a register tile of MR rows × one or
+/// two vectors of C computed by broadcasting each value of A into FMAs with the panel's row. The loops around the tile
+/// block for the caches: KC = <see cref="DepthBlock"/> values of the depth at a time (a tile of A and a slice of a B
+/// panel stay in L1), MC = <see cref="RowBlock"/> rows of A at a time (they stay in L2 while every panel of B passes).
 /// </summary>
 /// <remarks>
 /// <para>The tile's shape is sized to the register file, so that no accumulator spills: with 16 vector registers (x64
 /// AVX2 and SSE) 6 rows × 2 vectors or 12 rows × 1 vector (12 accumulators, 2 panel vectors, 1 broadcast); with 32
 /// (AVX-512, ARM64 NEON) 12 rows × 2 vectors (24 accumulators). A panel of one vector serves layers no wider than a
-/// vector (10 classes on AVX2 would waste 6 of 16 lanes otherwise).</para>
+/// vector (10 classes on AVX2 would waste 6 of 16 lanes otherwise). A is read in place, except where packing it into
+/// tiles of interleaved rows measured faster (see <see cref="Run"/>).</para>
 /// <para>Edge tiles (the last rows of A, the last, partial panel of C) are computed in full into a scratch tile and
 /// copied out, so the kernel always runs its constant shape. Each call rents its scratch, so calls are thread-safe and,
 /// after warm-up, allocation-free.</para>
@@ -95,7 +95,7 @@ internal static class Gemm
             int fast = Avx.IsSupported && pStride == 1 ? cols / 8 * 8 : 0, deep = k / 8 * 8;
             for (int j = 0; j < fast; j += 8)
                 for (int p0 = 0; p0 < deep; p0 += 8)
-                    Transpose8(ref Unsafe.Add(ref src, (j0 + j) * jStride + p0), jStride, ref Unsafe.Add(ref panel, (nint)p0 * w + j), w);
+                    Transposes.Block8(ref Unsafe.Add(ref src, (j0 + j) * jStride + p0), jStride, ref Unsafe.Add(ref panel, (nint)p0 * w + j), w);
             for (int p0 = 0; p0 < k; p0 += 8)
             {
                 int depth = Math.Min(8, k - p0);
@@ -108,28 +108,6 @@ internal static class Gemm
                     for (int j = cols; j < w; j++) Unsafe.Add(ref panel, (nint)(p0 + p) * w + j) = 0f;
             }
         }
-    }
-
-    /// <summary>dst[c·dstStride + r] = src[r·srcStride + c] for r, c &lt; 8: the classic unpack, shuffle, permute transpose.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Transpose8(ref float src, nint srcStride, ref float dst, nint dstStride)
-    {
-        Vector256<float> r0 = Vector256.LoadUnsafe(ref src), r1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, srcStride));
-        Vector256<float> r2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 2 * srcStride)), r3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 3 * srcStride));
-        Vector256<float> r4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 4 * srcStride)), r5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 5 * srcStride));
-        Vector256<float> r6 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 6 * srcStride)), r7 = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, 7 * srcStride));
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(u0, u4, 0x20).StoreUnsafe(ref dst);
-        Avx.Permute2x128(u1, u5, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, dstStride));
-        Avx.Permute2x128(u2, u6, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 2 * dstStride));
-        Avx.Permute2x128(u3, u7, 0x20).StoreUnsafe(ref Unsafe.Add(ref dst, 3 * dstStride));
-        Avx.Permute2x128(u0, u4, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 4 * dstStride));
-        Avx.Permute2x128(u1, u5, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 5 * dstStride));
-        Avx.Permute2x128(u2, u6, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 6 * dstStride));
-        Avx.Permute2x128(u3, u7, 0x31).StoreUnsafe(ref Unsafe.Add(ref dst, 7 * dstStride));
     }
 
     /// <summary>

@@ -140,7 +140,7 @@ public static class Losses
             // the moves cost more than the exponentials).
             int fast = width == 8 && count == 8 && classes >= 8 && Avx.IsSupported ? 8 : 0;
             if (count < width) block.Clear(); // lanes past count: zeros, computed and unused
-            if (fast > 0) Gemm.Transpose8(ref Unsafe.Add(ref z, s0 * classes), classes, ref zt, 8);
+            if (fast > 0) Transposes.Block8(ref Unsafe.Add(ref z, s0 * classes), classes, ref zt, 8);
             for (int s = 0; s < count; s++)
                 for (int c = fast; c < classes; c++)
                     Unsafe.Add(ref zt, c * width + s) = Unsafe.Add(ref z, (s0 + s) * classes + c);
@@ -153,7 +153,7 @@ public static class Losses
             }
             if (dLogits.IsEmpty) continue;
             ScaleColumns<TSimd, TVec>(ref zt, classes, TSimd.Divide(TSimd.Broadcast(invBatch), sum));
-            if (fast > 0) Gemm.Transpose8(ref zt, 8, ref Unsafe.Add(ref g, s0 * classes), classes);
+            if (fast > 0) Transposes.Block8(ref zt, 8, ref Unsafe.Add(ref g, s0 * classes), classes);
             for (int s = 0; s < count; s++)
             {
                 for (int c = fast; c < classes; c++)

@@ -485,8 +485,8 @@ public static class Pool
                 for (int r = 0; r < count; r++)
                 {
                     ref float from = ref Unsafe.Add(ref xr, RowStart(r0 + r, outH, s.InputPlane, rowStep));
-                    Copy(ref from, ref Unsafe.Add(ref top, r * run), run);
-                    if (kh == 2) Copy(ref Unsafe.Add(ref from, inW), ref Unsafe.Add(ref bottom, r * run), run);
+                    Runs.Copy(ref from, ref Unsafe.Add(ref top, r * run), run);
+                    if (kh == 2) Runs.Copy(ref Unsafe.Add(ref from, inW), ref Unsafe.Add(ref bottom, r * run), run);
                 }
             ref float ym = ref Unsafe.Add(ref yr, r0 * outW);
             ref float g = ref Unsafe.Add(ref gr, r0 * outW);
@@ -503,8 +503,8 @@ public static class Pool
                 for (int r = 0; r < count; r++)
                 {
                     ref float to = ref Unsafe.Add(ref dxr, RowStart(r0 + r, outH, s.InputPlane, rowStep));
-                    Copy(ref Unsafe.Add(ref dTop, r * run), ref to, run);
-                    if (kh == 2) Copy(ref Unsafe.Add(ref dBottom, r * run), ref Unsafe.Add(ref to, inW), run);
+                    Runs.Copy(ref Unsafe.Add(ref dTop, r * run), ref to, run);
+                    if (kh == 2) Runs.Copy(ref Unsafe.Add(ref dBottom, r * run), ref Unsafe.Add(ref to, inW), run);
                 }
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
@@ -663,49 +663,10 @@ public static class Pool
                     for (int j = 0; j < kw; j++) Unsafe.Add(ref at, j) += share;
                 }
                 ref float top = ref Unsafe.Add(ref dxp, oy * rowStep);
-                for (int i = 0; i < kh; i++) AddTo(ref g, ref Unsafe.Add(ref top, i * inW), read);
+                for (int i = 0; i < kh; i++) Runs.AddTo(ref g, ref Unsafe.Add(ref top, i * inW), read);
             }
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
-    }
-
-    /// <summary>Copies exactly n floats (the last vector overlapping the previous one: nothing past n is touched).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Copy(ref float src, ref float dst, int n)
-    {
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) Copy<Simd512, Vector512<float>>(ref src, ref dst, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) Copy<Simd256, Vector256<float>>(ref src, ref dst, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) Copy<Simd128, Vector128<float>>(ref src, ref dst, n);
-        else for (int i = 0; i < n; i++) Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Copy<TSimd, TVec>(ref float src, ref float dst, int n)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        int width = TSimd.Width, i = 0;
-        for (; i + width <= n; i += width) TSimd.Store(TSimd.Load(ref src, i), ref dst, i);
-        if (i < n) TSimd.Store(TSimd.Load(ref src, n - width), ref dst, n - width);
-    }
-
-    /// <summary><c>dst[i] += src[i]</c> for exactly n floats (whole vectors, then a scalar tail: adds are not idempotent).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddTo(ref float src, ref float dst, int n)
-    {
-        int i = 0;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) i = AddTo<Simd512, Vector512<float>>(ref src, ref dst, n);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) i = AddTo<Simd256, Vector256<float>>(ref src, ref dst, n);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) i = AddTo<Simd128, Vector128<float>>(ref src, ref dst, n);
-        for (; i < n; i++) Unsafe.Add(ref dst, i) += Unsafe.Add(ref src, i);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static int AddTo<TSimd, TVec>(ref float src, ref float dst, int n)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        int width = TSimd.Width, i = 0;
-        for (; i + width <= n; i += width) TSimd.Store(TSimd.Add(TSimd.Load(ref dst, i), TSimd.Load(ref src, i)), ref dst, i);
-        return i;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
