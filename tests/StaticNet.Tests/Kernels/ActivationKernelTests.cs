@@ -31,7 +31,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void ErfcIsZeroFarOutAndErfOfZeroIsZero()
+    public void Erfc_is_zero_far_out_and_Erf_of_zero_is_zero()
     {
         Assert.Equal(0.0, Activations.Erfc(30));
         Assert.Equal(2.0, Activations.Erfc(-30));
@@ -42,7 +42,7 @@ public class ActivationKernelTests
     // ---- forward values ----
 
     [Fact]
-    public void GELUMatchesExactValues()
+    public void GELU_matches_exact_values()
     {
         float[] x = [1f, -3f, 0f, 0.5f, -1f, 3f, 10f, -10f, -5f];
         // x·Φ(x) in double (Python: x * 0.5 * math.erfc(-x / sqrt(2))).
@@ -56,7 +56,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void SigmoidAndTanhAreFiniteAndCorrectAtExtremes()
+    public void Sigmoid_and_Tanh_are_finite_and_correct_at_extremes()
     {
         float[] x = [0f, 30f, -30f, 100f, -100f, 2f, -0.5f, 1e-3f];
         var y = new float[x.Length];
@@ -74,7 +74,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void TanhAndSigmoidAreAccurateOverManyMagnitudes()
+    public void Tanh_and_Sigmoid_are_accurate_over_many_magnitudes()
     {
         // Log-uniform magnitudes from 1e-9 to 20, both signs: the region near 0 is where a float tanh formula cancels.
         var random = new Random(7);
@@ -88,7 +88,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void VectorBodyAgreesWithScalarTail()
+    public void Vector_body_agrees_with_scalar_tail()
     {
         // Element i of a 67-long span goes through the vector body (when one is enabled); the same value alone in a
         // one-element span goes through the scalar tail. Kernels made of +, −, ×, ÷ and selects must agree to the bit;
@@ -134,7 +134,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void LeakyReLUAndItsGradientAtZero()
+    public void LeakyReLU_and_its_gradient_at_zero()
     {
         float[] x = [-2f, 0f, 3f, -0.25f, 1e30f, -1e30f];
         var y = new float[x.Length];
@@ -146,7 +146,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void SiLUAndELUMatchDoubleReferences()
+    public void SiLU_and_ELU_match_double_references()
     {
         float[] x = [0f, 1f, -1f, 5f, -5f, 30f, -30f, -100f, 1e-7f, -1e-7f, 0.3f];
         var y = new float[x.Length];
@@ -166,7 +166,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void SoftmaxRowsSumToOneAndAreStableForLargeLogits()
+    public void Softmax_rows_sum_to_one_and_are_stable_for_large_logits()
     {
         float[] x = Uniform(1, Batch * Features, -8f, 8f);
         x[0] = 1000f; x[1] = 1001f;          // would overflow exp without the max subtraction
@@ -191,7 +191,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void ForwardKernelsWorkInPlace()
+    public void Forward_kernels_work_in_place()
     {
         float[] x = Uniform(2, 37, -4f, 4f);
         Check((a, b) => Activations.ReLU(a, b));
@@ -222,7 +222,7 @@ public class ActivationKernelTests
 
     [Theory]
     [MemberData(nameof(Elementwise))]
-    public void BackwardMatchesFiniteDifferences(string name)
+    public void Backward_matches_finite_differences(string name)
     {
         const float h = 1e-2f;
         int n = Batch * Features;
@@ -256,7 +256,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void BackwardsAtExtremesAreFinite()
+    public void Backwards_at_extremes_are_finite()
     {
         float[] x = [-100f, 100f, -30f, 30f, 0f];
         var y = new float[x.Length];
@@ -273,7 +273,7 @@ public class ActivationKernelTests
     }
 
     [Fact]
-    public void SizeMismatchesThrow()
+    public void Size_mismatches_throw()
     {
         Assert.Throws<ArgumentException>(() => Activations.SigmoidBackward(new float[3], new float[4]));
         Assert.Throws<ArgumentException>(() => Activations.GELU(new float[4], new float[3]));

@@ -10,7 +10,7 @@ public class ChannelNormalizationKernelTests
     private const float Eps = 1e-5f, Momentum = 0.1f;
 
     [Fact]
-    public void TrainHandComputedCase()
+    public void Train_hand_computed_case()
     {
         // 2 samples × 2 channels × 2 positions. Channel 0 holds 1, 2 (sample 0) and 3, 6 (sample 1): μ = 3, biased
         // σ² = 3.5, unbiased 14/3 (m = 4). Channel 1 is constant 5: σ² = 0, x̂ = 0, y = β.
@@ -50,7 +50,7 @@ public class ChannelNormalizationKernelTests
     [InlineData(17, 5, 19)]  // whole vectors and a scalar tail per run
     [InlineData(3, 2, 70)]   // runs longer than one float partial sum of 8 vectors
     [InlineData(64, 16, 16)] // digits conv 2 sizes
-    public void TrainEvalMatchDoubleReference(int batch, int channels, int positions)
+    public void Train_eval_match_double_reference(int batch, int channels, int positions)
     {
         int n = batch * channels * positions;
         float[] x = Uniform(1, n, -3f, 5f);
@@ -96,7 +96,7 @@ public class ChannelNormalizationKernelTests
     [InlineData(3, 2, 7)]
     [InlineData(2, 3, 19)] // a whole vector of every width plus a scalar tail
     [InlineData(1, 2, 6)]  // one sample, several positions
-    public void BackwardMatchesFiniteDifferencesAndTheFormula(int batch, int channels, int positions)
+    public void Backward_matches_finite_differences_and_the_formula(int batch, int channels, int positions)
     {
         const float h = 1e-2f;
         int n = batch * channels * positions;
@@ -143,7 +143,7 @@ public class ChannelNormalizationKernelTests
     [Theory]
     [InlineData(1, 1)]
     [InlineData(0, 5)]
-    public void TrainNeedsMoreThanOneValuePerChannel(int batch, int positions)
+    public void Train_needs_more_than_one_value_per_channel(int batch, int positions)
     {
         var ex = Assert.Throws<ArgumentException>(() => Normalization.BatchNormChannelsTrain(new float[9], new float[9], new float[3], new float[3],
             new float[3], new float[3], new float[9], new float[3], batch, 3, positions, Eps, Momentum));
@@ -152,7 +152,7 @@ public class ChannelNormalizationKernelTests
     }
 
     [Fact]
-    public void ShortSpansThrowNamingGivenAndNeededLengths()
+    public void Short_spans_throw_naming_given_and_needed_lengths()
     {
         // 2 × 3 × 4 = 24 values, 3 channels.
         var ex = Assert.Throws<ArgumentException>(() => Normalization.BatchNormChannelsTrain(new float[24], new float[23], new float[3], new float[3],

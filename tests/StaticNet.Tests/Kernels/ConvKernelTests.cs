@@ -50,12 +50,12 @@ public class ConvKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes2d))]
-    public void Conv2dMatchesDoubleReference(int batch, int inC, int h, int w, int outC, int k, int s, int p) =>
+    public void Conv2d_matches_double_reference(int batch, int inC, int h, int w, int outC, int k, int s, int p) =>
         CheckAgainstReference(Geometry.Conv2d(batch, inC, h, w, outC, k, s, p), twoD: true);
 
     [Theory]
     [MemberData(nameof(Shapes1d))]
-    public void Conv1dMatchesDoubleReference(int batch, int inC, int length, int outC, int k, int s, int p) =>
+    public void Conv1d_matches_double_reference(int batch, int inC, int length, int outC, int k, int s, int p) =>
         CheckAgainstReference(Geometry.Conv1d(batch, inC, length, outC, k, s, p), twoD: false);
 
     private static void CheckAgainstReference(Geometry g, bool twoD)
@@ -97,7 +97,7 @@ public class ConvKernelTests
     }
 
     [Fact]
-    public void PaddingOnlyOutputsEqualTheBias()
+    public void Padding_only_outputs_equal_the_bias()
     {
         // 1 × 1 input, padding 2, kernel 2: the 4 × 4 output reads x only at the four centre positions.
         var g = Geometry.Conv2d(1, 1, 1, 1, 2, 2, 1, 2);
@@ -120,7 +120,7 @@ public class ConvKernelTests
     [InlineData(true, 2, 2, 5, 7, 3, 3, 2, 1)]
     [InlineData(true, 3, 3, 4, 4, 5, 3, 1, 1)]
     [InlineData(false, 3, 3, 11, 0, 2, 4, 3, 2)]
-    public void ConvBackwardMatchesFiniteDifferences(bool twoD, int batch, int inC, int h, int w, int outC, int k, int s, int p)
+    public void Conv_backward_matches_finite_differences(bool twoD, int batch, int inC, int h, int w, int outC, int k, int s, int p)
     {
         // For the 1-d rows, h is the length and w is unused.
         Geometry g = twoD ? Geometry.Conv2d(batch, inC, h, w, outC, k, s, p) : Geometry.Conv1d(batch, inC, h, outC, k, s, p);
@@ -149,7 +149,7 @@ public class ConvKernelTests
     }
 
     [Fact]
-    public void ConcurrentForwardCallsShareNoScratch()
+    public void Concurrent_forward_calls_share_no_scratch()
     {
         var g = Geometry.Conv2d(32, 8, 4, 4, 16, 3, 1, 1);
         float[] weight = Uniform(51, g.WeightLength, -0.5f, 0.5f), bias = Uniform(52, g.OutC, -0.5f, 0.5f);
@@ -171,7 +171,7 @@ public class ConvKernelTests
     }
 
     [Fact]
-    public void ShortSpansThrowNamingGivenAndNeededLengths()
+    public void Short_spans_throw_naming_given_and_needed_lengths()
     {
         var g = Geometry.Conv2d(2, 2, 5, 7, 3, 3, 2, 1); // output 3 × 4: y needs 2·3·12 = 72
         float[] x = new float[g.InputLength], w = new float[g.WeightLength], b = new float[3], y = new float[g.OutputLength];
@@ -204,7 +204,7 @@ public class ConvKernelTests
     }
 
     [Fact]
-    public void InvalidSizesThrow()
+    public void Invalid_sizes_throw()
     {
         float[] any = new float[1000];
         Assert.Throws<ArgumentException>(() => Conv.Forward2d(any, any, any, any, 1, 1, 3, 3, 1, 6, 1, 1, false)); // kernel > padded input

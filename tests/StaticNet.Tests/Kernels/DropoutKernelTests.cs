@@ -7,7 +7,7 @@ namespace StaticNet.Tests.Kernels;
 public class DropoutKernelTests
 {
     [Fact]
-    public void HalfOfTheUnitsAreKeptAndDoubled()
+    public void Half_of_the_units_are_kept_and_doubled()
     {
         const int n = 100_000;
         float[] x = Uniform(1, n, -3f, 3f);
@@ -33,7 +33,7 @@ public class DropoutKernelTests
     }
 
     [Fact]
-    public void KeptFractionFollowsP()
+    public void Kept_fraction_follows_p()
     {
         const int n = 100_000;
         var x = new float[n];
@@ -47,7 +47,7 @@ public class DropoutKernelTests
     }
 
     [Fact]
-    public void ZeroProbabilityKeepsEverythingAndOneDropsEverything()
+    public void Zero_probability_keeps_everything_and_one_drops_everything()
     {
         float[] x = Uniform(2, 33, -1f, 1f);
         var y = new float[33];
@@ -62,7 +62,7 @@ public class DropoutKernelTests
     }
 
     [Fact]
-    public void SameSeedSameMaskAndInPlaceWorks()
+    public void Same_seed_same_mask_and_in_place_works()
     {
         float[] x = Uniform(3, 1001, -1f, 1f);
         float[] m1 = new float[1001], m2 = new float[1001], m3 = new float[1001];
@@ -77,7 +77,7 @@ public class DropoutKernelTests
     }
 
     [Fact]
-    public void BackwardMultipliesByTheMaskAndMatchesFiniteDifferences()
+    public void Backward_multiplies_by_the_mask_and_matches_finite_differences()
     {
         const int n = 21;
         float[] x = Uniform(4, n, -2f, 2f);
@@ -100,7 +100,7 @@ public class DropoutKernelTests
     }
 
     [Fact]
-    public void InvalidProbabilityThrows()
+    public void Invalid_probability_throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => DropoutKernel.Forward(new float[2], new float[2], new float[2], 1.5f, new Rng(1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => DropoutKernel.Forward(new float[2], new float[2], new float[2], float.NaN, new Rng(1)));

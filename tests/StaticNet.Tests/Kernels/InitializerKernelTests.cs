@@ -12,7 +12,7 @@ public class InitializerKernelTests
     [InlineData(Init.HeUniform)]
     [InlineData(Init.HeNormal)]
     [InlineData(Init.Zeros)]
-    public void DenseIsWeightsWithDenseFans(Init init)
+    public void Dense_is_weights_with_dense_fans(Init init)
     {
         // Same seed, same draws, same bits: Dense only adds the length checks.
         var w1 = new float[35]; var b1 = new float[5];
@@ -26,7 +26,7 @@ public class InitializerKernelTests
     }
 
     [Fact]
-    public void ConvDefaultIsUniformInPlusMinusOneOverSqrtFanInForWeightAndBias()
+    public void Conv_default_is_uniform_in_plus_minus_one_over_sqrt_fan_in_for_weight_and_bias()
     {
         // Conv2d(3 → 8, k3): weight [8, 3, 3, 3], fan_in = 27, fan_out = 72; the bias has 8 values, not fan_out.
         var weight = new float[8 * 27];
@@ -41,7 +41,7 @@ public class InitializerKernelTests
     }
 
     [Fact]
-    public void ConvXavierUsesFanInPlusFanOut()
+    public void Conv_Xavier_uses_fan_in_plus_fan_out()
     {
         var weight = new float[16 * 72];
         var bias = new float[16];
@@ -53,7 +53,7 @@ public class InitializerKernelTests
     }
 
     [Fact]
-    public void DenseStillChecksLengthsAndWeightsChecksFans()
+    public void Dense_still_checks_lengths_and_weights_checks_fans()
     {
         Assert.Throws<ArgumentException>(() => Initializers.Dense(new float[34], new float[5], 7, 5, Init.Default, new Rng(1)));
         Assert.Throws<ArgumentException>(() => Initializers.Dense(new float[35], new float[4], 7, 5, Init.Default, new Rng(1)));

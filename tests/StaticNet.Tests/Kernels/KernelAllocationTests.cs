@@ -6,7 +6,7 @@ namespace StaticNet.Tests.Kernels;
 public class KernelAllocationTests
 {
     [Fact]
-    public void NoKernelAllocatesAfterWarmUp()
+    public void No_kernel_allocates_after_warm_up()
     {
         const int batch = 5, features = 70; // > 64 features: the normalisation kernels' block loop runs twice
         const int n = batch * features;

@@ -16,7 +16,7 @@ public class LossKernelTests
     [InlineData(33, 2)]
     [InlineData(21, 40)]
     [InlineData(5, 70)]
-    public void CrossEntropyOverBlocksAndTailMatchesDouble(int batch, int classes)
+    public void Cross_entropy_over_blocks_and_tail_matches_double(int batch, int classes)
     {
         // Blocks of 16 transposed samples (AVX-512, up to 16 classes), blocks of one vector's width (up to 64 classes,
         // any width) and one sample at a time (more classes), each with a partial last block, against the formula in double.
@@ -50,7 +50,7 @@ public class LossKernelTests
     }
 
     [Fact]
-    public void FastExpIsWithinTwoUlpOnNonPositiveInputsAndZeroBelowMinus80()
+    public void Fast_exp_is_within_two_ulp_on_non_positive_inputs_and_zero_below_minus80()
     {
         // Every width the machine accelerates (the cross-entropy blocks use the widest).
         if (Vector512.IsHardwareAccelerated) CheckFastExp<Simd512, Vector512<float>>();
@@ -84,7 +84,7 @@ public class LossKernelTests
     }
 
     [Fact]
-    public void BCEWithLogitsIsStableAtLargeLogits()
+    public void BCEWithLogits_is_stable_at_large_logits()
     {
         float[] z = [0f, 100f, -100f, 2f, -3f, 100f, -100f];
         float[] t = [1f, 1f, 0f, 0f, 1f, 0f, 1f];
@@ -99,7 +99,7 @@ public class LossKernelTests
     }
 
     [Fact]
-    public void BCEClampsEachLogAtMinus100()
+    public void BCE_clamps_each_log_at_minus100()
     {
         float[] p = [0f, 1f, 0.5f, 0.9f, 0.2f, 0f, 1f];
         float[] t = [1f, 0f, 1f, 0f, 0f, 0f, 1f];
@@ -119,14 +119,14 @@ public class LossKernelTests
     }
 
     [Fact]
-    public void BCERejectsValuesThatAreNotProbabilities()
+    public void BCE_rejects_values_that_are_not_probabilities()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => Losses.BCE([0.5f, 1.5f], [1f, 0f], Span<float>.Empty));
         Assert.Throws<ArgumentOutOfRangeException>(() => Losses.BCE([float.NaN], [1f], Span<float>.Empty));
     }
 
     [Fact]
-    public void MSEValueAndGradient()
+    public void MSE_value_and_gradient()
     {
         float[] o = [1f, -2f, 0.5f, 3f];
         float[] t = [0f, -2f, 1.5f, 1f];
@@ -137,7 +137,7 @@ public class LossKernelTests
     }
 
     [Fact]
-    public void PenaltyValueAndGradientAreAdded()
+    public void Penalty_value_and_gradient_are_added()
     {
         float[] w = [0.5f, -2f, 0f, 3f];
         float[] g = [1f, 1f, 1f, 1f];
@@ -154,7 +154,7 @@ public class LossKernelTests
     }
 
     [Fact]
-    public void TargetAndGradientLengthsAreChecked()
+    public void Target_and_gradient_lengths_are_checked()
     {
         var ex = Assert.Throws<ArgumentException>(() => Losses.MSE(new float[21], new float[20], Span<float>.Empty));
         Assert.Equal("targets", ex.ParamName);
@@ -168,7 +168,7 @@ public class LossKernelTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void GradientMatchesFiniteDifferences(string name)
+    public void Gradient_matches_finite_differences(string name)
     {
         const int m = Batch * Outputs;
         float h = name == "BCE" ? 2e-3f : 1e-2f;

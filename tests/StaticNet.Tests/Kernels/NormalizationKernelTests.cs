@@ -9,7 +9,7 @@ public class NormalizationKernelTests
     private const float Eps = 1e-5f, Momentum = 0.1f;
 
     [Fact]
-    public void BatchNormTrainHandComputedCase()
+    public void BatchNorm_train_hand_computed_case()
     {
         // Feature 0 over N = 4: 1, 2, 3, 6 → μ = 3, biased σ² = (4 + 1 + 0 + 9)/4 = 3.5, unbiased 14/3.
         // Feature 1 is constant 5 → σ² = 0, x̂ = 0, y = β.
@@ -39,7 +39,7 @@ public class NormalizationKernelTests
     }
 
     [Fact]
-    public void BatchNormTrainNeedsMoreThanOneSample()
+    public void BatchNorm_train_needs_more_than_one_sample()
     {
         var one = new float[3];
         var ex = Assert.Throws<ArgumentException>(() => Normalization.BatchNormTrain(one, new float[3], new float[3], new float[3],
@@ -52,7 +52,7 @@ public class NormalizationKernelTests
     [InlineData(3, 7)]
     [InlineData(37, 33)] // several partial sums of 8 rows, the last short; whole vectors and a scalar tail
     [InlineData(20, 16)]
-    public void BatchNormTrainAndEvalMatchDoubleReference(int batch, int features)
+    public void BatchNorm_train_and_eval_match_double_reference(int batch, int features)
     {
         float[] x = Uniform(1, batch * features, -3f, 5f);
         float[] gamma = Uniform(2, features, 0.5f, 1.5f), beta = Uniform(3, features, -0.5f, 0.5f);
@@ -100,7 +100,7 @@ public class NormalizationKernelTests
     [Theory]
     [InlineData(3, 7)]
     [InlineData(10, 19)] // a whole vector of every width plus a scalar tail, and a short last partial sum of rows
-    public void BatchNormBackwardMatchesFiniteDifferences(int batch, int features)
+    public void BatchNorm_backward_matches_finite_differences(int batch, int features)
     {
         const float h = 1e-2f;
         int n = batch * features;
@@ -133,7 +133,7 @@ public class NormalizationKernelTests
     }
 
     [Fact]
-    public void LayerNormHandComputedRow()
+    public void LayerNorm_hand_computed_row()
     {
         // Row 1, 2, 3, 4: μ = 2.5, biased σ² = 1.25.
         float[] x = [1f, 2f, 3f, 4f];
@@ -156,7 +156,7 @@ public class NormalizationKernelTests
     [InlineData(3, 7)]
     [InlineData(11, 33)]
     [InlineData(2, 16)]
-    public void LayerNormMatchesDoubleReferenceWithAndWithoutSaving(int batch, int features)
+    public void LayerNorm_matches_double_reference_with_and_without_saving(int batch, int features)
     {
         float[] x = Uniform(21, batch * features, -4f, 6f);
         float[] gamma = Uniform(22, features, 0.5f, 1.5f), beta = Uniform(23, features, -0.5f, 0.5f);
@@ -189,7 +189,7 @@ public class NormalizationKernelTests
     [Theory]
     [InlineData(3, 7)]
     [InlineData(10, 19)] // a whole vector of every width plus a scalar tail
-    public void LayerNormBackwardMatchesFiniteDifferences(int batch, int features)
+    public void LayerNorm_backward_matches_finite_differences(int batch, int features)
     {
         const float h = 1e-2f;
         int n = batch * features;

@@ -50,12 +50,12 @@ public class PoolKernelTests
 
     [Theory]
     [MemberData(nameof(Shapes2d))]
-    public void Pool2dMatchesReferenceWithManyTies(int batch, int channels, int h, int w, int k, int s) =>
+    public void Pool2d_matches_reference_with_many_ties(int batch, int channels, int h, int w, int k, int s) =>
         CheckAgainstReference(Geometry.Pool2d(batch, channels, h, w, k, s), twoD: true);
 
     [Theory]
     [MemberData(nameof(Shapes1d))]
-    public void Pool1dMatchesReferenceWithManyTies(int batch, int channels, int length, int k, int s) =>
+    public void Pool1d_matches_reference_with_many_ties(int batch, int channels, int length, int k, int s) =>
         CheckAgainstReference(Geometry.Pool1d(batch, channels, length, k, s), twoD: false);
 
     private static void CheckAgainstReference(Geometry g, bool twoD)
@@ -106,7 +106,7 @@ public class PoolKernelTests
     }
 
     [Fact]
-    public void MaxPoolTiesGoToTheFirstMaximumInScanOrder()
+    public void MaxPool_ties_go_to_the_first_maximum_in_scan_order()
     {
         // Two 2 × 2 windows side by side: [[1, 1], [1, 1]] → top-left; [[0, 1], [1, 0]] → top-right.
         float[] x = [1f, 1f, 0f, 1f,
@@ -121,7 +121,7 @@ public class PoolKernelTests
     }
 
     [Fact]
-    public void MaxPoolNaNWinsAndTakesTheGradient()
+    public void MaxPool_NaN_wins_and_takes_the_gradient()
     {
         // PyTorch's cpu_max_pool replaces the running maximum when `(val > maxval) || std::isnan(val)`: a NaN wins, and
         // every later NaN replaces it again, so a window's gradient goes to its only NaN, or to its LAST NaN.
@@ -173,7 +173,7 @@ public class PoolKernelTests
     }
 
     [Fact]
-    public void OverlappingWindowsSumTheirGradients()
+    public void Overlapping_windows_sum_their_gradients()
     {
         // k = 3, s = 1 over [1, 5, 2, 0, 4]: windows [1 5 2], [5 2 0], [2 0 4] choose 5, 5, 4.
         float[] x = [1f, 5f, 2f, 0f, 4f];
@@ -191,7 +191,7 @@ public class PoolKernelTests
     }
 
     [Fact]
-    public void InputsReadByNoWindowGetZeroGradient()
+    public void Inputs_read_by_no_window_get_zero_gradient()
     {
         // 7 × 7, k = 2, s = 2 → 3 × 3: row 6 and column 6 are never read.
         float[] x = Uniform(5, 49, 1f, 2f);
@@ -216,7 +216,7 @@ public class PoolKernelTests
     [InlineData(true, 2, 3, 7, 9, 2, 2)]
     [InlineData(true, 1, 2, 8, 8, 3, 2)]
     [InlineData(false, 3, 2, 0, 17, 3, 2)]
-    public void PoolBackwardMatchesFiniteDifferences(bool twoD, int batch, int channels, int h, int w, int k, int s)
+    public void Pool_backward_matches_finite_differences(bool twoD, int batch, int channels, int h, int w, int k, int s)
     {
         Geometry g = twoD ? Geometry.Pool2d(batch, channels, h, w, k, s) : Geometry.Pool1d(batch, channels, w, k, s);
         // Distinct values 0.01 apart (a shuffled ramp): no two in a window are within 2h, so the maximum never switches.
@@ -249,7 +249,7 @@ public class PoolKernelTests
     }
 
     [Fact]
-    public void ShortSpansThrowNamingGivenAndNeededLengths()
+    public void Short_spans_throw_naming_given_and_needed_lengths()
     {
         // 2 × 3 × 7 × 7 → 2 × 3 × 3 × 3: 294 inputs, 54 outputs.
         float[] x = new float[294], y = new float[54];

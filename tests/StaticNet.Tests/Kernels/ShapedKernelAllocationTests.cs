@@ -13,7 +13,7 @@ public class ShapedKernelAllocationTests
     [InlineData(1)]
     [InlineData(32)]
     [InlineData(1797)]
-    public void DigitsCnnKernelsDoNotAllocateAfterWarmUp(int batch)
+    public void Digits_cnn_kernels_do_not_allocate_after_warm_up(int batch)
     {
         float[] x = KernelCheck.Uniform(1, batch * 64, 0f, 16f);
         float[] w1 = KernelCheck.Uniform(2, 72, -0.3f, 0.3f), b1 = KernelCheck.Uniform(3, 8, -0.3f, 0.3f);
@@ -65,7 +65,7 @@ public class ShapedKernelAllocationTests
     }
 
     [Fact]
-    public void RentedScratchIsReturnedAndReused()
+    public void Rented_scratch_is_returned_and_reused()
     {
         // 16 channels of 28 × 28, k3, p1: the unrolled input (144 × 784 floats) is far above the stack limit.
         const int batch = 2;

@@ -4,7 +4,7 @@ namespace StaticNet.Tests.Optimizers;
 public class GradientClippingTests
 {
     [Fact]
-    public void ClipByNormReturnsTheNormAndScalesByMaxOverNormPlusEpsilon()
+    public void ClipByNorm_returns_the_norm_and_scales_by_max_over_norm_plus_epsilon()
     {
         float[] g = [3f, 4f];
         Assert.Equal(5f, GradientClipping.ClipByNorm(g, 1f));
@@ -13,7 +13,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void TheEpsilonInTheDenominatorMattersForSmallNorms()
+    public void The_epsilon_in_the_denominator_matters_for_small_norms()
     {
         float[] g = [3e-6f, 4e-6f];
         Assert.Equal(5e-6f, GradientClipping.ClipByNorm(g, 1e-6f), 1e-12f);
@@ -23,7 +23,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByNormScalesEvenWhenTheNormEqualsTheMaximum()
+    public void ClipByNorm_scales_even_when_the_norm_equals_the_maximum()
     {
         // As PyTorch: coef = 5/(5 + 1e-6) < 1, so the gradients shrink by 2e-7 relative.
         float[] g = [3f, 4f];
@@ -32,7 +32,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByNormLeavesSmallGradientsUnchanged()
+    public void ClipByNorm_leaves_small_gradients_unchanged()
     {
         float[] g = [0.3f, -0.4f, 0f];
         Assert.Equal(0.5f, GradientClipping.ClipByNorm(g, 1f), 1e-7f);
@@ -41,7 +41,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByNormOfALongSpanMatchesADoubleReference()
+    public void ClipByNorm_of_a_long_span_matches_a_double_reference()
     {
         var rng = new Rng(7);
         float[] g = new float[1037];
@@ -58,7 +58,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByNormWithANonFiniteNormPoisonsTheGradientsLikePyTorch()
+    public void ClipByNorm_with_a_non_finite_norm_poisons_the_gradients_like_PyTorch()
     {
         float[] g = [1f, float.NaN];
         Assert.True(float.IsNaN(GradientClipping.ClipByNorm(g, 1f)));
@@ -66,7 +66,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClipByValueClampsToTheSymmetricLimit()
+    public void ClipByValue_clamps_to_the_symmetric_limit()
     {
         float[] g = [-3f, -0.5f, 0f, 0.25f, 2f, float.NaN];
         GradientClipping.ClipByValue(g, 1f);
@@ -75,7 +75,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void NegativeLimitsAreRejected()
+    public void Negative_limits_are_rejected()
     {
         Assert.Equal("maxNorm", Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipByNorm(new float[2], -1f)).ParamName);
         Assert.Equal("maxNorm", Assert.Throws<ArgumentOutOfRangeException>(() => GradientClipping.ClipByNorm(new float[2], float.NaN)).ParamName);
@@ -83,7 +83,7 @@ public class GradientClippingTests
     }
 
     [Fact]
-    public void ClippingDoesNotAllocate()
+    public void Clipping_does_not_allocate()
     {
         float[] g = new float[1001];
         Array.Fill(g, 0.5f);

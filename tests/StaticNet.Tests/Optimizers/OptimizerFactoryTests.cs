@@ -9,7 +9,7 @@ public class OptimizerFactoryTests
     private static IOptimizer Create(string json) => OptimizerFactory.Create(JsonDocument.Parse(json).RootElement);
 
     [Fact]
-    public void BuildsSgdFromAFixtureEntry()
+    public void Builds_Sgd_from_a_fixture_entry()
     {
         var sgd = Assert.IsType<Sgd>(Create("""
             {"label": "sgd_nesterov", "type": "sgd", "lr": 0.01, "momentum": 0.9, "dampening": 0.0, "nesterov": true,
@@ -21,7 +21,7 @@ public class OptimizerFactoryTests
     [Theory]
     [InlineData("adam", typeof(Adam))]
     [InlineData("adamw", typeof(AdamW))]
-    public void BuildsAdamAndAdamW(string type, Type expected)
+    public void Builds_Adam_and_AdamW(string type, Type expected)
     {
         var optimizer = Create($$"""
             {"label": "x", "type": "{{type}}", "lr": 0.002, "betas": [0.8, 0.99], "eps": 1e-06, "weight_decay": 0.05, "amsgrad": true}
@@ -37,7 +37,7 @@ public class OptimizerFactoryTests
     }
 
     [Fact]
-    public void BuildsRmsPropAndAdagrad()
+    public void Builds_RmsProp_and_Adagrad()
     {
         var rms = Assert.IsType<RmsProp>(Create("""
             {"type": "rmsprop", "lr": 0.001, "alpha": 0.9, "eps": 1e-07, "weight_decay": 0.1, "momentum": 0.5, "centered": true}
@@ -51,7 +51,7 @@ public class OptimizerFactoryTests
     }
 
     [Fact]
-    public void MissingKeysTakePyTorchsDefaults()
+    public void Missing_keys_take_PyTorchs_defaults()
     {
         var adamW = Assert.IsType<AdamW>(Create("""{"type": "adamw"}"""));
         Assert.Equal((1e-3f, 0.9f, 0.999f, 1e-8f, 1e-2f, false), (adamW.LearningRate, adamW.Beta1, adamW.Beta2, adamW.Epsilon, adamW.WeightDecay, adamW.AmsGrad));
@@ -60,7 +60,7 @@ public class OptimizerFactoryTests
     }
 
     [Fact]
-    public void RejectsUnknownTypesAndSgdWithoutALearningRate()
+    public void Rejects_unknown_types_and_Sgd_without_a_learning_rate()
     {
         Assert.Throws<NotSupportedException>(() => Create("""{"type": "lbfgs"}"""));
         Assert.Throws<ArgumentException>(() => Create("""{"type": "sgd"}"""));

@@ -9,7 +9,7 @@ public class OptimizerNumericTests
     /// <summary>Lengths with a scalar tail after the vector loop for every width (16, 8, 4 lanes), and tail-only.</summary>
     [Theory]
     [MemberData(nameof(Names))]
-    public void MatchesDoublePrecisionReference(string name)
+    public void Matches_double_precision_reference(string name)
     {
         foreach (int length in new[] { 37, 3, 70 })
         {
@@ -39,7 +39,7 @@ public class OptimizerNumericTests
     /// </summary>
     [Theory]
     [MemberData(nameof(Names))]
-    public void VectorLanesAndScalarTailAgreeBitForBit(string name)
+    public void Vector_lanes_and_scalar_tail_agree_bit_for_bit(string name)
     {
         const int length = 37, period = 16;
         var (p16, g16) = OptimizerCases.Data(period, steps: 8);
@@ -52,7 +52,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void SgdMomentumFirstStepCopiesTheGradientWithoutDampening()
+    public void Sgd_momentum_first_step_copies_the_gradient_without_dampening()
     {
         var sgd = new Sgd(0.1f, momentum: 0.9f, dampening: 0.5f);
         float[] p = [1f];
@@ -63,7 +63,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void SgdNesterovAddsMomentumTimesBufferToTheGradient()
+    public void Sgd_Nesterov_adds_momentum_times_buffer_to_the_gradient()
     {
         var sgd = new Sgd(0.1f, momentum: 0.5f, nesterov: true);
         float[] p = [1f];
@@ -74,7 +74,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void AdamFirstStepMovesByLearningRateWithEpsilonAfterBiasCorrection()
+    public void Adam_first_step_moves_by_learning_rate_with_epsilon_after_bias_correction()
     {
         // t = 1: m̂ = g and √v̂ = |g|, so the step is lr·g/(|g| + eps); eps = 0.5 makes its placement visible.
         var adam = new Adam(0.1f, epsilon: 0.5f);
@@ -85,7 +85,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void AdamWDecaysTheParameterBeforeTheUpdateAndKeepsTheDecayOutOfTheMoments()
+    public void AdamW_decays_the_parameter_before_the_update_and_keeps_the_decay_out_of_the_moments()
     {
         // p = 2·(1 − 0.1·0.5) = 1.9, then the Adam step of the raw gradient: −0.1·1/(1 + 1e-8).
         var adamW = new AdamW(0.1f, weightDecay: 0.5f);
@@ -100,7 +100,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void AdamAmsGradUsesTheLargestSecondMoment()
+    public void Adam_AmsGrad_uses_the_largest_second_moment()
     {
         var plain = new Adam(0.1f, beta2: 0.5f);
         var ams = new Adam(0.1f, beta2: 0.5f, amsgrad: true);
@@ -119,7 +119,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void RmsPropCenteredSubtractsTheSquaredMeanGradient()
+    public void RmsProp_centered_subtracts_the_squared_mean_gradient()
     {
         // One step, α = 0.5: sq = 0.5·4 = 2, ga = 0.5·2 = 1, avg = √(2 − 1) + 0 = 1, p = 1 − 0.1·2/1.
         var rms = new RmsProp(0.1f, alpha: 0.5f, epsilon: 0f, centered: true);
@@ -129,7 +129,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void RmsPropMomentumAccumulatesTheNormalisedGradient()
+    public void RmsProp_momentum_accumulates_the_normalised_gradient()
     {
         // α = 0.5, eps = 0: step 1 sq = 2, buf = 2/√2 = √2; step 2 sq = 1 + 2 = 3, buf = 0.5·√2 + 2/√3.
         var rms = new RmsProp(0.1f, alpha: 0.5f, epsilon: 0f, momentum: 0.5f);
@@ -141,7 +141,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void AdagradAppliesLearningRateDecayAndStartsTheSumAtTheInitialAccumulator()
+    public void Adagrad_applies_learning_rate_decay_and_starts_the_sum_at_the_initial_accumulator()
     {
         // a0 = 1, eps = 0: step 1 sum = 1 + 9 = 10, clr = 0.1;  step 2 sum = 19, clr = 0.1/(1 + 1·1) = 0.05.
         var adagrad = new Adagrad(0.1f, learningRateDecay: 1f, initialAccumulatorValue: 1f, epsilon: 0f);
@@ -159,7 +159,7 @@ public class OptimizerNumericTests
     /// </summary>
     [Theory]
     [MemberData(nameof(Names))]
-    public void StateDecayingUnderZeroGradientsNeverStaysSubnormal(string name)
+    public void State_decaying_under_zero_gradients_never_stays_subnormal(string name)
     {
         const int length = 37;
         var optimizer = OptimizerCases.All[name].Create();
@@ -175,7 +175,7 @@ public class OptimizerNumericTests
     }
 
     [Fact]
-    public void LearningRateChangesTakeEffectOnTheNextStep()
+    public void Learning_rate_changes_take_effect_on_the_next_step()
     {
         var sgd = new Sgd(0.1f);
         float[] p = [1f];

@@ -7,7 +7,7 @@ public class OptimizerStateTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void SaveLoadSetStateResumesBitForBit(string name)
+    public void Save_load_SetState_resumes_bit_for_bit(string name)
     {
         var (p0, gradients) = OptimizerCases.Data(37, steps: 6);
         var create = OptimizerCases.All[name].Create;
@@ -38,7 +38,7 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void SaveAndLoadRoundTripEveryField()
+    public void Save_and_load_round_trip_every_field()
     {
         var state = new OptimizerState("Adam", 42, 0.125f, new Dictionary<string, float[]>
         {
@@ -58,7 +58,7 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void SaveWritesTheDocumentedLittleEndianLayout()
+    public void Save_writes_the_documented_little_endian_layout()
     {
         var stream = new MemoryStream();
         new OptimizerState("Sgd", 1, 0.5f, new Dictionary<string, float[]> { ["b"] = [1f] }).Save(stream);
@@ -76,7 +76,7 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void GetStateIsACopy()
+    public void GetState_is_a_copy()
     {
         var adam = new Adam(0.1f);
         float[] p = [1f, 2f];
@@ -89,7 +89,7 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void StateBeforeTheFirstStepHasNoBuffersAndRestoresAFreshOptimizer()
+    public void State_before_the_first_step_has_no_buffers_and_restores_a_fresh_optimizer()
     {
         var state = new Adam(0.1f).GetState();
         Assert.Empty(state.Buffers);
@@ -102,7 +102,7 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void SetStateRejectsAnotherOptimizerType()
+    public void SetState_rejects_another_optimizer_type()
     {
         var sgd = new Sgd(0.1f, momentum: 0.9f);
         sgd.Step(new float[3], [1f, 1f, 1f]);
@@ -112,7 +112,7 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void SetStateRejectsAnotherConfiguration()
+    public void SetState_rejects_another_configuration()
     {
         var ams = new Adam(amsgrad: true);
         ams.Step(new float[3], [1f, 1f, 1f]);
@@ -121,14 +121,14 @@ public class OptimizerStateTests
     }
 
     [Fact]
-    public void SetStateRejectsBuffersOfDifferentLengths()
+    public void SetState_rejects_buffers_of_different_lengths()
     {
         var state = new OptimizerState("Adam", 1, 0.1f, new Dictionary<string, float[]> { ["exp_avg"] = new float[3], ["exp_avg_sq"] = new float[4] });
         Assert.Throws<ArgumentException>(() => new Adam().SetState(state));
     }
 
     [Fact]
-    public void RestoredStateBindsTheParameterLength()
+    public void Restored_state_binds_the_parameter_length()
     {
         var adam = new Adam();
         adam.Step(new float[3], [1f, 1f, 1f]);
@@ -165,7 +165,7 @@ public class OptimizerStateTests
 
     [Theory]
     [MemberData(nameof(BadStreams))]
-    public void LoadRejectsABadStreamSayingWhatIsWrong(string reason, byte[] bytes)
+    public void Load_rejects_a_bad_stream_saying_what_is_wrong(string reason, byte[] bytes)
     {
         var ex = Assert.Throws<InvalidDataException>(() => OptimizerState.Load(new MemoryStream(bytes)));
         Assert.Contains(reason, ex.Message, StringComparison.OrdinalIgnoreCase);

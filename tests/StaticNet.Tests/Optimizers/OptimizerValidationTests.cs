@@ -7,7 +7,7 @@ public class OptimizerValidationTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void SpansOfDifferentLengthAreRejectedNamingBothLengths(string name)
+    public void Spans_of_different_length_are_rejected_naming_both_lengths(string name)
     {
         var optimizer = OptimizerCases.All[name].Create();
         var ex = Assert.Throws<ArgumentException>(() => optimizer.Step(new float[37], new float[36]));
@@ -18,7 +18,7 @@ public class OptimizerValidationTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void ALaterStepWithAnotherLengthIsRejectedNamingExpectedAndActual(string name)
+    public void A_later_step_with_another_length_is_rejected_naming_expected_and_actual(string name)
     {
         var optimizer = OptimizerCases.All[name].Create();
         optimizer.Step(new float[37], new float[37]);
@@ -29,7 +29,7 @@ public class OptimizerValidationTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void NoAllocationAfterTheFirstSteps(string name)
+    public void No_allocation_after_the_first_steps(string name)
     {
         var optimizer = OptimizerCases.All[name].Create();
         var (p, gradients) = OptimizerCases.Data(1001, steps: 2);
@@ -75,7 +75,7 @@ public class OptimizerValidationTests
 
     [Theory]
     [MemberData(nameof(BadHyperParameters))]
-    public void BadHyperParametersAreRejectedWithTheParameterName(string parameter, Action create)
+    public void Bad_hyper_parameters_are_rejected_with_the_parameter_name(string parameter, Action create)
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(create);
         Assert.Equal(parameter, ex.ParamName);
@@ -84,14 +84,14 @@ public class OptimizerValidationTests
     [Theory]
     [InlineData(0f, 0f)]
     [InlineData(0.9f, 0.1f)]
-    public void NesterovNeedsMomentumAndNoDampening(float momentum, float dampening)
+    public void Nesterov_needs_momentum_and_no_dampening(float momentum, float dampening)
     {
         var ex = Assert.Throws<ArgumentException>(() => new Sgd(0.1f, momentum, dampening, nesterov: true));
         Assert.Equal("nesterov", ex.ParamName);
     }
 
     [Fact]
-    public void DefaultsArePyTorchs()
+    public void Defaults_are_PyTorchs()
     {
         var adam = new Adam();
         Assert.Equal((1e-3f, 0.9f, 0.999f, 1e-8f, 0f, false), (adam.LearningRate, adam.Beta1, adam.Beta2, adam.Epsilon, adam.WeightDecay, adam.AmsGrad));

@@ -25,7 +25,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void StepLRDecaysEveryStepSizeEpochs()
+    public void StepLR_decays_every_step_size_epochs()
     {
         var sgd = new Sgd(0.1f);
         var schedule = new StepLR(sgd, stepSize: 3, gamma: 0.5f);
@@ -35,21 +35,21 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void StepLRDefaultGammaIsATenth()
+    public void StepLR_default_gamma_is_a_tenth()
     {
         var schedule = new StepLR(new Adam(1f), stepSize: 1);
         AssertRates([1, 0.1, 0.01, 0.001], Rates(schedule, 3));
     }
 
     [Fact]
-    public void ExponentialLRMultipliesEveryEpoch()
+    public void ExponentialLR_multiplies_every_epoch()
     {
         var schedule = new ExponentialLR(new Adam(0.1f), gamma: 0.9f);
         AssertRates([0.1, 0.09, 0.081, 0.0729, 0.06561, 0.059049], Rates(schedule, 5));
     }
 
     [Fact]
-    public void CosineAnnealingLRFollowsTheClosedForm()
+    public void CosineAnnealingLR_follows_the_closed_form()
     {
         var schedule = new CosineAnnealingLR(new Adam(0.1f), tMax: 4, etaMin: 0.01f);
         // 0.01 + 0.09·(1 + cos(π·e/4))/2; past T_max the cosine rises again.
@@ -58,7 +58,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void ReduceLROnPlateauReducesAfterMoreThanPatienceBadEpochsWithARelativeThreshold()
+    public void ReduceLROnPlateau_reduces_after_more_than_patience_bad_epochs_with_a_relative_threshold()
     {
         var schedule = new ReduceLROnPlateau(new Adam(1f), factor: 0.5f, patience: 2);
         float[] metrics = [1.0f, 0.9f, 0.95f, 0.92f, 0.91f, 0.85f, 0.86f, 0.87f, 0.88f, 0.84996f, 0.84996f, 0.84996f];
@@ -70,7 +70,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void ReduceLROnPlateauSkipsReductionsSmallerThanEps()
+    public void ReduceLROnPlateau_skips_reductions_smaller_than_eps()
     {
         // PyTorch only reduces when old − new > 1e-8.
         var tiny = new ReduceLROnPlateau(new Sgd(1e-8f), factor: 0.1f, patience: 0);
@@ -80,7 +80,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void ReduceLROnPlateauNeedsAMetric()
+    public void ReduceLROnPlateau_needs_a_metric()
     {
         ILearningRateSchedule schedule = new ReduceLROnPlateau(new Adam());
         Assert.Throws<InvalidOperationException>(() => schedule.Step());
@@ -89,7 +89,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void OtherSchedulesIgnoreTheMetricThroughTheInterface()
+    public void Other_schedules_ignore_the_metric_through_the_interface()
     {
         ILearningRateSchedule schedule = new StepLR(new Adam(1f), stepSize: 1, gamma: 0.5f);
         schedule.Step(123f);
@@ -98,14 +98,14 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void SchedulesWorkThroughTheOptimizerInterfaceAndRejectOptimizersWithoutALearningRate()
+    public void Schedules_work_through_the_optimizer_interface_and_reject_optimizers_without_a_learning_rate()
     {
         Assert.Throws<NotSupportedException>(() => new ExponentialLR(new NoLearningRate(), 0.5f));
         Assert.Throws<NotSupportedException>(() => new ReduceLROnPlateau(new NoLearningRate()));
     }
 
     [Fact]
-    public void BadScheduleArgumentsAreRejected()
+    public void Bad_schedule_arguments_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new StepLR(new Adam(), stepSize: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CosineAnnealingLR(new Adam(), tMax: 0));
@@ -115,7 +115,7 @@ public class ScheduleTests
     }
 
     [Fact]
-    public void SteppingASchedulePerEpochDoesNotAllocate()
+    public void Stepping_a_schedule_per_epoch_does_not_allocate()
     {
         var adam = new Adam(0.1f);
         var cosine = new CosineAnnealingLR(adam, 50);
