@@ -34,9 +34,9 @@ public static class Chart
 
         var series = new List<(string Name, double[] Values)>
         {
-            ("StaticNet", Workloads.Select(w => Value(quick, w.Ours) * w.ToMicroseconds).ToArray()),
-            ("StaticNet, AVX2", Workloads.Select(w => Value(quick256, w.Ours) * w.ToMicroseconds).ToArray()),
-            ("StaticNet, 128-bit", Workloads.Select(w => Value(quick128, w.Ours) * w.ToMicroseconds).ToArray()),
+            ("StaticNet, default path", Workloads.Select(w => Value(quick, w.Ours) * w.ToMicroseconds).ToArray()),
+            ("StaticNet, AVX-512 off", Workloads.Select(w => Value(quick256, w.Ours) * w.ToMicroseconds).ToArray()),
+            ("StaticNet, AVX2 off (128-bit)", Workloads.Select(w => Value(quick128, w.Ours) * w.ToMicroseconds).ToArray()),
             ("ONNX Runtime", Workloads.Select(w => w.Onnx is null ? double.NaN : Value(quick, w.Onnx) * w.ToMicroseconds).ToArray()),
             ("PyTorch", Workloads.Select(w => w.Torch is null || !torch.TryGetValue(w.Torch, out double t) ? double.NaN : TorchMicroseconds(w.Torch, t)).ToArray()),
         };
@@ -45,19 +45,21 @@ public static class Chart
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
+        // Bars grow up from below the fastest figure, so that times under 1 µs (negative logarithms) stand up too.
+        double floor = Math.Floor(series.SelectMany(s => s.Values).Where(v => v > 0).Min(Math.Log10)) - 0.5;
         for (int s = 0; s < series.Count; s++)
             for (int w = 0; w < Workloads.Length; w++)
             {
                 double v = series[s].Values[w];
                 if (double.IsNaN(v) || v <= 0) continue;
-                bars.Add(new Bar { Position = w * (series.Count + 1) + s, Value = Math.Log10(v), FillColor = palette.GetColor(s) });
+                bars.Add(new Bar { Position = w * (series.Count + 1) + s, ValueBase = floor, Value = Math.Log10(v), FillColor = palette.GetColor(s) });
             }
         plot.Add.Bars(bars);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             Enumerable.Range(0, Workloads.Length).Select(w => w * (series.Count + 1) + (series.Count - 1) / 2.0).ToArray(),
             Workloads.Select(w => w.Label).ToArray());
-        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true, LabelFormatter = y => $"1e{y:0} µs" };
-        plot.Axes.Margins(bottom: 0);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true, LabelFormatter = y => y switch { -1 => "0.1 µs", 0 => "1 µs", 3 => "1 ms", 6 => "1 s", _ => $"1e{y:0} µs" } };
+        plot.Axes.SetLimitsY(floor, Math.Ceiling(bars.Max(b => b.Value)) + 0.2);
         plot.YLabel("time per call (log scale)");
         plot.Title("Time per call, one thread, same machine and run (lower is better)");
         for (int s = 0; s < series.Count; s++)

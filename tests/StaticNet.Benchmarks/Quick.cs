@@ -37,6 +37,11 @@ public static class Quick
         Row("W6 network Forward 1000", "us", 1e6, w.W6NetworkScaleForward);
         Row("W7 784-512-256-10 Forward 1", "us", 1e6, w.W7ScaleForwardOne, "ONNX Runtime", w.OnnxMnistOne.Run);
         Row("W7 network Forward 1", "us", 1e6, w.W7NetworkScaleForwardOne);
+        Row("width 64-32-16-10 Forward 1000", "us", 1e6, w.WidthSmall);
+        Row("width 256-128-10 Forward 1000", "us", 1e6, w.WidthMiddle);
+        foreach (var (name, sizes) in new[] { ("width 64-32-16-10 Forward 1000", new[] { 64, 32, 16, 10 }), ("width 256-128-10 Forward 1000", new[] { 256, 128, 10 }), ("W6 784-512-256-10 Forward 1000", new[] { 784, 512, 256, 10 }) })
+            json[name.Split(' ')[0] == "W6" ? "width 784-512-256-10 GFLOP/s" : name.Replace("Forward 1000", "GFLOP/s")] =
+                Math.Round(1000 * Workloads.ForwardFlops(sizes) / (json[name] * 1e3), 1);
         Row("CNN1 Forward 1797", "us", 1e6, w.CnnForwardAll, "ONNX Runtime", w.OnnxCnnAll.Run);
         Row("CNN2 100 epochs", "s", 100, () => w.CnnEpoch());
         if (Environment.ProcessorCount > 1)

@@ -28,6 +28,17 @@ public sealed class Workloads : IDisposable
     private readonly Adam _mnistAdam = new(1e-3f);
     private int _scaleStep;
 
+    private readonly MidNet.Frozen _mid = new MidNet(0).Freeze();
+    private readonly float[] _midInput = new float[ScaleForwardRows * MidNet.InputSize], _midOutput = new float[ScaleForwardRows * MidNet.OutputSize];
+
+    /// <summary>Flops of one sample's forward through dense layers of these sizes: 2·Σ in·out.</summary>
+    public static double ForwardFlops(params int[] sizes) => Enumerable.Range(0, sizes.Length - 1).Sum(i => 2.0 * sizes[i] * sizes[i + 1]);
+
+    /// <summary>The width table: 1,000 rows through the frozen 64-32-16-10, 256-128-10 and 784-512-256-10 networks.</summary>
+    public void WidthSmall() => _digitsFrozen.Forward(Mnist.AsSpan(0, ScaleForwardRows * 64), MnistOutputs);
+
+    public void WidthMiddle() => _mid.Forward(_midInput, _midOutput);
+
     private readonly DigitsCnn _cnn = new(0);
     private readonly DigitsCnn.Frozen _cnnFrozen;
     private readonly Adam _cnnAdam = new(1e-3f);
