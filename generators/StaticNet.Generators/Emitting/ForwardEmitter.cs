@@ -68,6 +68,7 @@ internal static class ForwardEmitter
             : "/// Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.");
         w.Line("/// </summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">The span lengths do not match InputSize and OutputSize.</exception>");
+        w.Line(NetworkEmitter.HotPath);
         w.Open("public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)");
         w.Line("int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));");
         w.Line("Kernels.Guard.Length(outputs.Length, batch * OutputSize, nameof(outputs));");

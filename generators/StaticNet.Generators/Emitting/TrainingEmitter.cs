@@ -147,6 +147,7 @@ internal static class TrainingEmitter
         w.Line();
 
         w.Line("/// <summary><see cref=\"ComputeGradients\"/> then <c>optimizer.Step(Parameters, Gradients)</c>; returns the loss.</summary>");
+        w.Line(NetworkEmitter.HotPath);
         w.Open($"public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<{target}> targets, global::StaticNet.IOptimizer optimizer)");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(optimizer);");
         w.Line("float loss = ComputeGradients(inputs, targets);");

@@ -91,6 +91,7 @@ namespace Samples
         /// (logits). Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">The span lengths do not match InputSize and OutputSize.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
@@ -135,6 +136,7 @@ namespace Samples
         /// The predicted class of one sample: the index of the largest output (the first, on ties).
         /// </summary>
         /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not hold InputSize (64) floats.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public int Predict(global::System.ReadOnlySpan<float> input)
         {
             Kernels.Guard.Length(input.Length, InputSize, nameof(input));
@@ -147,6 +149,7 @@ namespace Samples
         /// The probability of each class for one sample: the softmax of the outputs (logits).
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold InputSize or ClassCount floats.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities)
         {
             Kernels.Guard.Length(input.Length, InputSize, nameof(input));
@@ -216,6 +219,7 @@ namespace Samples
         }
 
         /// <summary><see cref="ComputeGradients"/> then <c>optimizer.Step(Parameters, Gradients)</c>; returns the loss.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> targets, global::StaticNet.IOptimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
@@ -276,6 +280,7 @@ namespace Samples
             /// (logits). Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.
             /// </summary>
             /// <exception cref="global::System.ArgumentException">The span lengths do not match InputSize and OutputSize.</exception>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
             {
                 int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
@@ -347,6 +352,7 @@ namespace Samples
             /// The predicted class of one sample: the index of the largest output (the first, on ties).
             /// </summary>
             /// <exception cref="global::System.ArgumentException"><paramref name="input"/> does not hold InputSize (64) floats.</exception>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public int Predict(global::System.ReadOnlySpan<float> input)
             {
                 Kernels.Guard.Length(input.Length, InputSize, nameof(input));
@@ -359,6 +365,7 @@ namespace Samples
             /// The probability of each class for one sample: the softmax of the outputs (logits).
             /// </summary>
             /// <exception cref="global::System.ArgumentException">A span does not hold InputSize or ClassCount floats.</exception>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void PredictProbabilities(global::System.ReadOnlySpan<float> input, global::System.Span<float> probabilities)
             {
                 Kernels.Guard.Length(input.Length, InputSize, nameof(input));

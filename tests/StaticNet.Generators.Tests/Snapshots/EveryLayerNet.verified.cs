@@ -125,6 +125,7 @@ namespace Samples
         /// Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.
         /// </summary>
         /// <exception cref="global::System.ArgumentException">The span lengths do not match InputSize and OutputSize.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
             int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
@@ -359,6 +360,7 @@ namespace Samples
         }
 
         /// <summary><see cref="ComputeGradients"/> then <c>optimizer.Step(Parameters, Gradients)</c>; returns the loss.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::StaticNet.IOptimizer optimizer)
         {
             global::System.ArgumentNullException.ThrowIfNull(optimizer);
@@ -432,6 +434,7 @@ namespace Samples
             /// Dropout is the identity and BatchNorm uses its running statistics. Allocates nothing; thread-safe.
             /// </summary>
             /// <exception cref="global::System.ArgumentException">The span lengths do not match InputSize and OutputSize.</exception>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
             {
                 int batch = Kernels.Guard.BatchSize(inputs.Length, InputSize, nameof(inputs));
