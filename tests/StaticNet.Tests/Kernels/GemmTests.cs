@@ -58,6 +58,31 @@ public sealed class GemmTests
         }
     }
 
+    [Theory]
+    [InlineData(13, 10, 16)]
+    [InlineData(50, 10, 9)]
+    [InlineData(31, 40, 70)]
+    [InlineData(7, 3, 5)]
+    [InlineData(97, 21, 256)]
+    public void Contiguous_rows_of_C_are_written_exactly(int m, int n, int k)
+    {
+        // ldc = n: the partial last panel may spill into the next row (which is overwritten) but never past C.
+        float[] a = KernelCheck.Uniform(8, m * k, -1f, 1f), b = KernelCheck.Uniform(9, k * n, -1f, 1f), bias = KernelCheck.Uniform(10, n, -1f, 1f);
+        var packed = new float[Gemm.PackedLength(k, n)];
+        Gemm.PackB(ref b[0], n, 1, k, n, packed);
+        var c = new float[m * n + 64];
+        c.AsSpan(m * n).Fill(42f);
+        Gemm.Multiply(ref a[0], k, 1, packed, ref c[0], n, m, n, k, bias, accumulate: false, relu: false);
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                double sum = bias[j];
+                for (int p = 0; p < k; p++) sum += (double)a[i * k + p] * b[p * n + j];
+                KernelCheck.Near(sum, c[i * n + j], 1e-5, 1e-5 * k, $"C[{i}, {j}]");
+            }
+        Assert.All(c.AsSpan(m * n).ToArray(), v => Assert.Equal(42f, v));
+    }
+
     [Fact]
     public void Packed_panels_hold_the_columns_and_zero_padding()
     {
