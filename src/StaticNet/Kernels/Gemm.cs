@@ -32,6 +32,9 @@ internal static class Gemm
     /// <summary>Rows of A per packed block: a multiple of every tile height (6, 8 and 12).</summary>
     private const int RowBlock = 96;
 
+    /// <summary>Floats of scratch (16 KB) that <see cref="Blocks"/> keeps on the stack rather than renting.</summary>
+    private const int MaxStackScratch = 4096;
+
     /// <summary>The grain of a split over threads: a multiple of every tile height, so only the last part has a row edge.</summary>
     private const int SplitRows = 24;
 
@@ -261,15 +264,18 @@ internal static class Gemm
         int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows, pr = TTail.Rows;
         int panels = (n + w - 1) / w;
         int mcMax = Math.Min(RowBlock, (m + pr - 1) / pr * pr), kcMax = Math.Min(DepthBlock, k);
-        // Scratch: packed A, the bias padded to whole panels, and (B in place) a copy of a partial last panel.
-        float[] rented = ArrayPool<float>.Shared.Rent(mcMax * kcMax + panels * w + (ldb == Packed ? 0 : kcMax * w));
-        Span<float> paddedBias = rented.AsSpan(mcMax * kcMax, panels * w);
-        ref float partial = ref MemoryMarshal.GetReference(rented.AsSpan(mcMax * kcMax + panels * w));
+        // Scratch: packed A (with A in place, only a tail tile), the bias padded to whole panels, and (B in place) a copy
+        // of a partial last panel. Small scratch lives on the stack: renting costs more than a small product's work.
+        int packedA = TMain.InPlace ? pr * kcMax : mcMax * kcMax, length = packedA + panels * w + (ldb == Packed ? 0 : kcMax * w);
+        float[]? rented = null;
+        Span<float> scratch = length <= MaxStackScratch ? stackalloc float[MaxStackScratch] : (rented = ArrayPool<float>.Shared.Rent(length));
+        Span<float> paddedBias = scratch.Slice(packedA, panels * w);
+        ref float partial = ref MemoryMarshal.GetReference(scratch.Slice(packedA + panels * w));
         paddedBias.Clear();
         bias.Slice(0, bias.IsEmpty ? 0 : n).CopyTo(paddedBias);
         Span<float> edge = stackalloc float[12 * 2 * Vector512<float>.Count];
         ref float bp0 = ref MemoryMarshal.GetReference(paddedBias);
-        ref float ap0 = ref MemoryMarshal.GetReference(rented.AsSpan());
+        ref float ap0 = ref MemoryMarshal.GetReference(scratch);
         ref float t = ref MemoryMarshal.GetReference(edge);
 
         // A partial last panel stores whole vectors, spilling into the start of the next row, when that is safe: C's rows
@@ -295,7 +301,7 @@ internal static class Gemm
                     int q = spill ? (qi + panels - 1) % panels : qi;
                     int cols = Math.Min(w, n - q * w);
                     // The panel's kc rows: packed, in place (rows ldb apart), or a partial last panel copied and zero-padded.
-                    ref float panel = ref Unsafe.Add(ref b, (nint)q * k * w + (nint)pc * w);
+                    scoped ref float panel = ref Unsafe.Add(ref b, (nint)q * k * w + (nint)pc * w);
                     nint bStride = w;
                     if (ldb != Packed)
                     {
@@ -342,7 +348,7 @@ internal static class Gemm
                 }
             }
         }
-        ArrayPool<float>.Shared.Return(rented);
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
 
     /// <summary>
