@@ -3,12 +3,16 @@ using StaticNet.Benchmarks;
 
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --quick [FILE.json]   every workload beside its peer, in a minute
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --smoke                each workload once (CI)
+// dotnet run -c Release --project tests/StaticNet.Benchmarks -- --ratio                the ONNX Runtime ratios, interleaved
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --plot DIR FILE.png    the chart of compare.sh's results
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --filter '*'           BenchmarkDotNet
 switch (args.FirstOrDefault())
 {
     case "--quick" or "--smoke":
         Quick.Run(smoke: args[0] == "--smoke", args.Length > 1 ? args[1] : null);
+        break;
+    case "--ratio":
+        Quick.Ratios();
         break;
     case "--plot":
         Chart.Write(args[1], args[2]);

@@ -60,6 +60,32 @@ public static class Quick
         if (jsonPath is not null) File.WriteAllText(jsonPath, JsonSerializer.Serialize(json));
     }
 
+    /// <summary>
+    /// <c>--ratio</c>: the peers' ratios measured interleaved (ours, the peer, ours, …), the median of the per-pair ratios,
+    /// which a noisy machine disturbs far less than two separate medians.
+    /// </summary>
+    public static void Ratios()
+    {
+        using var w = new Workloads();
+        foreach (var (name, ours, peer) in new (string, Action, Action)[]
+        {
+            ("W3 Forward 1 / ONNX Runtime", w.W3ForwardOne, w.OnnxDigitsOne.Run),
+            ("W4 Forward 1797 / ONNX Runtime", w.W4ForwardAll, w.OnnxDigitsAll.Run),
+            ("W6 Forward 1000 / ONNX Runtime", w.W6ScaleForward, w.OnnxMnistBatch.Run),
+            ("W7 Forward 1 / ONNX Runtime", w.W7ScaleForwardOne, w.OnnxMnistOne.Run),
+            ("CNN Forward 1797 / ONNX Runtime", w.CnnForwardAll, w.OnnxCnnAll.Run),
+        })
+        {
+            ours(); peer();
+            int calls = 1;
+            while (Measure(ours, calls) < 0.01) calls *= 2;
+            var ratios = new double[31];
+            for (int r = 0; r < ratios.Length; r++) ratios[r] = Measure(peer, calls) / Measure(ours, calls);
+            Array.Sort(ratios);
+            Console.WriteLine($"{name,-34} peer/ours {ratios[15]:F2}x (quartiles {ratios[7]:F2}-{ratios[23]:F2})");
+        }
+    }
+
     /// <summary>Seconds per call: the median of 15 timed batches, each long enough (≥ 20 ms) to swamp the timer.</summary>
     private static double Time(Action action, bool smoke)
     {

@@ -263,7 +263,9 @@ internal static class Gemm
     {
         int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows, pr = TTail.Rows;
         int panels = (n + w - 1) / w;
-        int mcMax = Math.Min(RowBlock, (m + pr - 1) / pr * pr), kcMax = Math.Min(DepthBlock, k);
+        // Depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a short last block is all tile overhead).
+        int depthBlocks = (k + DepthBlock - 1) / DepthBlock, kcMax = (k + depthBlocks - 1) / depthBlocks;
+        int mcMax = Math.Min(RowBlock, (m + pr - 1) / pr * pr);
         // Scratch: packed A (with A in place, only a tail tile), the bias padded to whole panels, and (B in place) a copy
         // of a partial last panel. Small scratch lives on the stack: renting costs more than a small product's work.
         int packedA = TMain.InPlace ? pr * kcMax : mcMax * kcMax, length = packedA + panels * w + (ldb == Packed ? 0 : kcMax * w);
@@ -284,9 +286,9 @@ internal static class Gemm
         // whose spill would pass the end of C take the scratch tile (measured on 10 classes: every tile was an edge).
         bool spill = ldc == n && k <= DepthBlock && !accumulate && n % w != 0;
         long end = (long)m * ldc;
-        for (int pc = 0; pc < k; pc += DepthBlock)
+        for (int pc = 0; pc < k; pc += kcMax)
         {
-            int kc = Math.Min(DepthBlock, k - pc);
+            int kc = Math.Min(kcMax, k - pc);
             bool add = accumulate || pc > 0, last = relu && pc + kc == k;
             for (int ic = 0; ic < m; ic += RowBlock)
             {
