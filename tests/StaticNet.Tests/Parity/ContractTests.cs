@@ -106,6 +106,34 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void Cnn_hot_paths_allocate_nothing_after_warm_up()
+    {
+        var net = new Conv2dBatchNormNet();
+        var inputs = new float[1797 * 64];
+        var outputs = new float[1797 * 10];
+        var targets = new int[1797];
+        for (int i = 0; i < inputs.Length; i++) inputs[i] = i % 17;
+        for (int i = 0; i < targets.Length; i++) targets[i] = i % 10;
+        Conv2dBatchNormNet.Frozen frozen = net.Freeze();
+        var adam = new Adam(1e-3f);
+
+        void Run()
+        {
+            net.Forward(inputs.AsSpan(0, 64), outputs.AsSpan(0, 10));
+            net.Forward(inputs, outputs);
+            frozen.Forward(inputs.AsSpan(0, 64), outputs.AsSpan(0, 10));
+            frozen.Forward(inputs, outputs);
+            net.TrainStep(inputs.AsSpan(0, 32 * 64), targets.AsSpan(0, 32), adam);
+            net.ComputeGradients(inputs, targets);
+        }
+
+        Run();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++) Run();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void Forward_is_safe_to_call_concurrently()
     {
         var net = new SeedDigitsNet(4);
