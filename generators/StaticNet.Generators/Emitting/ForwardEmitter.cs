@@ -50,8 +50,11 @@ internal static class ForwardEmitter
     /// <summary>Widths rounded up to whole panels of any vector width (two 512-bit vectors), for kernels that store whole vectors.</summary>
     public static int Padded(int width) => (width + 31) / 32 * 32;
 
-    /// <summary>Floats of each scratch buffer of the frozen one-sample path.</summary>
-    public static int OneSampleWidth(Plan plan) => Padded(plan.MaxWidth);
+    /// <summary>
+    /// Floats of each scratch buffer of the frozen one-sample path: the widest layer output rounded up to whole vectors
+    /// (the input is read where it is, so its width does not count; C# zeroes stack scratch, so less is faster).
+    /// </summary>
+    public static int OneSampleWidth(Plan plan) => Padded(System.Math.Max(1, plan.Model.Layers.Select(l => l.Output.Size).DefaultIfEmpty(1).Max()));
 
     public static bool HasOneSamplePath(Plan plan) => 2 * OneSampleWidth(plan) <= MaxOneSampleFloats;
 

@@ -7,7 +7,8 @@ namespace StaticNet.Kernels;
 /// <summary>
 /// Storage for packed weights: one pinned array (it never moves, so an alignment found once holds) with an offset at
 /// which a 64-byte cache line starts. A vector load that straddles two lines costs twice; unaligned arrays make a
-/// kernel's speed depend on where the collector happened to put them.
+/// kernel's speed depend on where the collector happened to put them. Its members inline into the callers: a call
+/// left to tiered compilation ran unoptimised code for the first second of a process.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class AlignedStore
@@ -35,6 +36,7 @@ public sealed class AlignedStore
     /// The part of <paramref name="scratch"/> that starts on a cache line (<see cref="Slack"/> floats shorter). For stack
     /// memory, which never moves.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static unsafe Span<float> Align(Span<float> scratch)
     {
         nuint address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch));
@@ -46,5 +48,6 @@ public sealed class AlignedStore
     public static int Round(int length) => (length + LineFloats - 1) / LineFloats * LineFloats;
 
     /// <summary>The region at <paramref name="offset"/> (from the aligned start).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Span<float> Slice(int offset, int length) => _array.AsSpan(_start + offset, length);
 }

@@ -326,9 +326,9 @@ namespace Samples
             {
                 const int n = 1;
                 // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
-                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[128 + Kernels.AlignedStore.Slack]);
-                var a = scratch.Slice(0, 64);
-                var b = scratch.Slice(64, 64);
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[64 + Kernels.AlignedStore.Slack]);
+                var a = scratch.Slice(0, 32);
+                var b = scratch.Slice(32, 32);
                 global::System.ReadOnlySpan<float> p = _parameters;
 
                 // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048), then layer 1: ReLU (fused)
