@@ -10,7 +10,9 @@ public sealed class DenseKernelTests
 {
     public static TheoryData<int, int, int> Sizes => new()
     {
-        { 1, 1, 1 }, { 1, 64, 32 }, { 3, 7, 5 }, { 4, 16, 4 }, { 5, 17, 9 }, { 6, 37, 19 }, { 6, 19, 23 }, { 9, 70, 13 }, { 13, 129, 3 },
+        // One sample: the packed matrix-vector kernel, whole vectors, a partial last vector, more than four vectors.
+        { 1, 1, 1 }, { 1, 64, 32 }, { 1, 5, 3 }, { 1, 16, 10 }, { 1, 17, 33 }, { 1, 40, 100 },
+        { 3, 7, 5 }, { 4, 16, 4 }, { 5, 17, 9 }, { 6, 37, 19 }, { 6, 19, 23 }, { 9, 70, 13 }, { 13, 129, 3 },
         // Register blocks and tails of the backward products. Forward below 8 samples: per-sample blocks of 16 outputs
         // (AVX-512). From 8: blocks of 8 samples × 2 vectors of outputs, then single samples, the last through a scratch
         // row; a partial last vector, several column chunks, in < 16 (no 16 × 16 weight transposition), out = 1.
@@ -46,6 +48,14 @@ public sealed class DenseKernelTests
                     expected[s * outSize + o] = (float)(relu ? Math.Max(sum, 0) : sum);
                 }
             Close.All(expected, y.ToArray(), 1e-5, 1e-5, $"forward relu={relu}");
+
+            // The frozen copy: packed weights, and for one sample the matrix-vector kernel, which also writes exactly y.
+            var packed = new float[Dense.PackedLength(inSize, outSize)];
+            Dense.Pack(w, b, packed, inSize, outSize);
+            yGuarded.AsSpan(0, batch * outSize).Clear();
+            Dense.ForwardPacked(x, packed, y, batch, inSize, outSize, relu);
+            Assert.All(yGuarded[(batch * outSize)..], value => Assert.Equal(GuardValue, value));
+            Close.All(expected, y.ToArray(), 1e-5, 1e-5, $"packed forward relu={relu}");
         }
 
         var dw = new float[inSize * outSize];
