@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using StaticNet.Benchmarks;
 
-// dotnet run -c Release --project tests/StaticNet.Benchmarks -- --quick [FILE.json]   every workload beside its peer, in a minute
+// dotnet run -c Release --project tests/StaticNet.Benchmarks -- --quick [FILE.json] [--only W4]   every workload (or those named W4…) beside its peer
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --smoke                each workload once (CI)
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --ratio                the ONNX Runtime ratios, interleaved
 // dotnet run -c Release --project tests/StaticNet.Benchmarks -- --plot DIR FILE.png    the chart of compare.sh's results
@@ -9,7 +9,9 @@ using StaticNet.Benchmarks;
 switch (args.FirstOrDefault())
 {
     case "--quick" or "--smoke":
-        Quick.Run(smoke: args[0] == "--smoke", args.Length > 1 ? args[1] : null);
+        // --only PREFIX: just the rows whose name starts with PREFIX (e.g. "W4").
+        int only = Array.IndexOf(args, "--only");
+        Quick.Run(smoke: args[0] == "--smoke", args.Length > 1 && args[1] != "--only" ? args[1] : null, only > 0 && only + 1 < args.Length ? args[only + 1] : null);
         break;
     case "--ratio":
         Quick.Ratios();

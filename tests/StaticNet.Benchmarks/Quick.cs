@@ -11,7 +11,7 @@ namespace StaticNet.Benchmarks;
 /// </summary>
 public static class Quick
 {
-    public static void Run(bool smoke, string? jsonPath = null)
+    public static void Run(bool smoke, string? jsonPath = null, string? only = null)
     {
         using var w = new Workloads();
         string path = Vector512.IsHardwareAccelerated ? "Vector512" : Vector256.IsHardwareAccelerated ? "Vector256" : Vector128.IsHardwareAccelerated ? "Vector128" : "scalar";
@@ -20,6 +20,7 @@ public static class Quick
         var json = new Dictionary<string, double>();
         void Row(string name, string unit, double scale, Action ours, string peer = "", Action? peerRun = null, double peerValue = 0)
         {
+            if (only is not null && !name.StartsWith(only, StringComparison.Ordinal)) return;
             double a = Time(ours, smoke) * scale;
             double b = peerRun is null ? peerValue : Time(peerRun, smoke) * scale;
             rows.Add((name, a, peer, b, unit));
@@ -39,7 +40,7 @@ public static class Quick
         Row("W7 network Forward 1", "us", 1e6, w.W7NetworkScaleForwardOne);
         Row("width 64-32-16-10 Forward 1000", "us", 1e6, w.WidthSmall);
         Row("width 256-128-10 Forward 1000", "us", 1e6, w.WidthMiddle);
-        foreach (var (name, sizes) in new[] { ("width 64-32-16-10 Forward 1000", new[] { 64, 32, 16, 10 }), ("width 256-128-10 Forward 1000", new[] { 256, 128, 10 }), ("W6 784-512-256-10 Forward 1000", new[] { 784, 512, 256, 10 }) })
+        foreach (var (name, sizes) in only is not null ? [] : new[] { ("width 64-32-16-10 Forward 1000", new[] { 64, 32, 16, 10 }), ("width 256-128-10 Forward 1000", new[] { 256, 128, 10 }), ("W6 784-512-256-10 Forward 1000", new[] { 784, 512, 256, 10 }) })
             json[name.Split(' ')[0] == "W6" ? "width 784-512-256-10 GFLOP/s" : name.Replace("Forward 1000", "GFLOP/s")] =
                 Math.Round(1000 * Workloads.ForwardFlops(sizes) / (json[name] * 1e3), 1);
         Row("CNN1 Forward 1797", "us", 1e6, w.CnnForwardAll, "ONNX Runtime", w.OnnxCnnAll.Run);

@@ -67,12 +67,16 @@ public static partial class Dense
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void One(ref float x, ref float packed, ref float y, int inSize, int outSize, bool relu)
+    private static unsafe void One(ref float x, ref float packed, ref float y, int inSize, int outSize, bool relu)
     {
         ref float bias = ref Unsafe.Add(ref packed, Gemm.PackedLength(inSize, outSize));
         if (Vector512.IsHardwareAccelerated) Vector<Simd512, Vector512<float>>(ref x, ref packed, ref bias, ref y, inSize, outSize, relu);
         else if (Vector256.IsHardwareAccelerated) Vector<Simd256, Vector256<float>>(ref x, ref packed, ref bias, ref y, inSize, outSize, relu);
-        else Vector<Simd128, Vector128<float>>(ref x, ref packed, ref bias, ref y, inSize, outSize, relu);
+        else
+        {
+            // x stays pinned: the 128-bit kernel broadcasts its values by pointer (ISimd.BroadcastPinned).
+            fixed (float* pinned = &x) Vector<Simd128, Vector128<float>>(ref x, ref packed, ref bias, ref y, inSize, outSize, relu);
+        }
     }
 
     /// <summary>
@@ -117,7 +121,7 @@ public static partial class Dense
         for (; p + sets <= k; p += sets)
         {
             nint o = p * w;
-            TVec u = TSimd.Broadcast(Unsafe.Add(ref x, p)), t = TSimd.Broadcast(Unsafe.Add(ref x, p + 1));
+            TVec u = TSimd.BroadcastPinned(ref Unsafe.Add(ref x, p)), t = TSimd.BroadcastPinned(ref Unsafe.Add(ref x, p + 1));
             a0 = TSimd.MulAdd(u, TSimd.Load(ref b0, o), a0);
             c0 = TSimd.MulAdd(t, TSimd.Load(ref b0, o + w), c0);
             if (g > 1) { a1 = TSimd.MulAdd(u, TSimd.Load(ref b1, o), a1); c1 = TSimd.MulAdd(t, TSimd.Load(ref b1, o + w), c1); }
@@ -125,8 +129,8 @@ public static partial class Dense
             if (g > 3) { a3 = TSimd.MulAdd(u, TSimd.Load(ref b3, o), a3); c3 = TSimd.MulAdd(t, TSimd.Load(ref b3, o + w), c3); }
             if (sets == 4)
             {
-                u = TSimd.Broadcast(Unsafe.Add(ref x, p + 2));
-                t = TSimd.Broadcast(Unsafe.Add(ref x, p + 3));
+                u = TSimd.BroadcastPinned(ref Unsafe.Add(ref x, p + 2));
+                t = TSimd.BroadcastPinned(ref Unsafe.Add(ref x, p + 3));
                 d0 = TSimd.MulAdd(u, TSimd.Load(ref b0, o + 2 * w), d0);
                 e0 = TSimd.MulAdd(t, TSimd.Load(ref b0, o + 3 * w), e0);
                 if (g > 1) { d1 = TSimd.MulAdd(u, TSimd.Load(ref b1, o + 2 * w), d1); e1 = TSimd.MulAdd(t, TSimd.Load(ref b1, o + 3 * w), e1); }
@@ -135,7 +139,7 @@ public static partial class Dense
         for (; p < k; p++)
         {
             nint o = p * w;
-            TVec u = TSimd.Broadcast(Unsafe.Add(ref x, p));
+            TVec u = TSimd.BroadcastPinned(ref Unsafe.Add(ref x, p));
             a0 = TSimd.MulAdd(u, TSimd.Load(ref b0, o), a0);
             if (g > 1) a1 = TSimd.MulAdd(u, TSimd.Load(ref b1, o), a1);
             if (g > 2) a2 = TSimd.MulAdd(u, TSimd.Load(ref b2, o), a2);

@@ -147,12 +147,16 @@ internal static class Gemm
     /// <summary>The value of ldb that means "B is packed by <see cref="PackB"/>".</summary>
     private const nint Packed = -1;
 
-    private static void Core(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
+    private static unsafe void Core(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
     {
         int parts = Parallelism.PartsFor(2.0 * m * n * k, m / SplitRows);
-        if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, parts);
-        else Dispatch(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+        // A stays pinned: the kernel broadcasts its values by pointer (ISimd.BroadcastPinned).
+        fixed (float* pinned = &a)
+        {
+            if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, parts);
+            else Dispatch(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -257,7 +261,7 @@ internal static class Gemm
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Blocks<TSimd, TVec, TMain, TTail>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
+    private static unsafe void Blocks<TSimd, TVec, TMain, TTail>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile where TTail : struct, ITile
     {
@@ -284,68 +288,72 @@ internal static class Gemm
         // are contiguous (ldc = n), so the spill lands on values that the next row's store or a later panel overwrites,
         // and C is written only once (one depth block, no accumulation), so nothing reads a spill. Then only the rows
         // whose spill would pass the end of C take the scratch tile (measured on 10 classes: every tile was an edge).
-        bool spill = ldc == n && k <= DepthBlock && !accumulate && n % w != 0;
-        long end = (long)m * ldc;
-        for (int pc = 0; pc < k; pc += kcMax)
+        // The scratch (packed tiles of A) stays pinned, as A does: the kernel broadcasts from it by pointer.
+        fixed (float* pinned = scratch)
         {
-            int kc = Math.Min(kcMax, k - pc);
-            bool add = accumulate || pc > 0, last = relu && pc + kc == k;
-            for (int ic = 0; ic < m; ic += RowBlock)
+            bool spill = ldc == n && k <= DepthBlock && !accumulate && n % w != 0;
+            long end = (long)m * ldc;
+            for (int pc = 0; pc < k; pc += kcMax)
             {
-                int mc = Math.Min(RowBlock, m - ic);
-                ref float block = ref Unsafe.Add(ref a, ic * aRow + pc * aDepth);
-                // Rows read in place stop at the last whole tile; the rest (or, packed, everything) goes through PackA.
-                int direct = TMain.InPlace ? mc / mr * mr : 0;
-                if (direct < mc) PackA(ref Unsafe.Add(ref block, direct * aRow), aRow, aDepth, mc - direct, kc, pr, ref ap0);
-                for (int qi = 0; qi < panels; qi++)
+                int kc = Math.Min(kcMax, k - pc);
+                bool add = accumulate || pc > 0, last = relu && pc + kc == k;
+                for (int ic = 0; ic < m; ic += RowBlock)
                 {
-                    // With spills (below) the partial last panel goes first, so the later panels overwrite what it spills.
-                    int q = spill ? (qi + panels - 1) % panels : qi;
-                    int cols = Math.Min(w, n - q * w);
-                    // The panel's kc rows: packed, in place (rows ldb apart), or a partial last panel copied and zero-padded.
-                    scoped ref float panel = ref Unsafe.Add(ref b, (nint)q * k * w + (nint)pc * w);
-                    nint bStride = w;
-                    if (ldb != Packed)
+                    int mc = Math.Min(RowBlock, m - ic);
+                    ref float block = ref Unsafe.Add(ref a, ic * aRow + pc * aDepth);
+                    // Rows read in place stop at the last whole tile; the rest (or, packed, everything) goes through PackA.
+                    int direct = TMain.InPlace ? mc / mr * mr : 0;
+                    if (direct < mc) PackA(ref Unsafe.Add(ref block, direct * aRow), aRow, aDepth, mc - direct, kc, pr, ref ap0);
+                    for (int qi = 0; qi < panels; qi++)
                     {
-                        ref float rows = ref Unsafe.Add(ref b, (nint)pc * ldb + q * w);
-                        if (cols == w)
+                        // With spills (below) the partial last panel goes first, so the later panels overwrite what it spills.
+                        int q = spill ? (qi + panels - 1) % panels : qi;
+                        int cols = Math.Min(w, n - q * w);
+                        // The panel's kc rows: packed, in place (rows ldb apart), or a partial last panel copied and zero-padded.
+                        scoped ref float panel = ref Unsafe.Add(ref b, (nint)q * k * w + (nint)pc * w);
+                        nint bStride = w;
+                        if (ldb != Packed)
                         {
-                            panel = ref rows;
-                            bStride = ldb;
-                        }
-                        else
-                        {
-                            // Copied once per block of rows of A, for every tile of it: a small price for the last panel.
-                            for (int p = 0; p < kc; p++)
+                            ref float rows = ref Unsafe.Add(ref b, (nint)pc * ldb + q * w);
+                            if (cols == w)
                             {
-                                ref float to = ref Unsafe.Add(ref partial, (nint)p * w);
-                                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref rows, p * ldb), cols).CopyTo(MemoryMarshal.CreateSpan(ref to, cols));
-                                MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, cols), w - cols).Clear();
+                                panel = ref rows;
+                                bStride = ldb;
                             }
-                            panel = ref partial;
+                            else
+                            {
+                                // Copied once per block of rows of A, for every tile of it: a small price for the last panel.
+                                for (int p = 0; p < kc; p++)
+                                {
+                                    ref float to = ref Unsafe.Add(ref partial, (nint)p * w);
+                                    MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref rows, p * ldb), cols).CopyTo(MemoryMarshal.CreateSpan(ref to, cols));
+                                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref to, cols), w - cols).Clear();
+                                }
+                                panel = ref partial;
+                            }
                         }
-                    }
-                    ref float panelBias = ref Unsafe.Add(ref bp0, q * w);
-                    for (int ir = 0; ir < direct; ir += mr)
-                    {
-                        // A partial last panel goes through the scratch tile, so nothing past column n is written.
-                        ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
-                        bool whole = cols == w || (spill && (ic + ir + mr - 1) * ldc + q * w + w <= end);
-                        if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, mr, cols);
-                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref block, ir * aRow), TMain.UnitRow ? 1 : aRow, TMain.UnitRow ? aDepth : 1, ref panel, bStride, kc,
-                            ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, mr, TMain.Vectors);
-                        if (!whole) CopyBlock(ref t, w, ref tileC, ldc, mr, cols);
-                    }
-                    for (int ir = direct; ir < mc; ir += pr)
-                    {
-                        // Packed tiles; an edge (rows past m computed from A's zero padding) through the scratch tile.
-                        ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
-                        int rows = Math.Min(pr, mc - ir);
-                        bool whole = (cols == w || (spill && (ic + ir + pr - 1) * ldc + q * w + w <= end)) && rows == pr;
-                        if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, rows, cols);
-                        Kernel<TSimd, TVec>(ref Unsafe.Add(ref ap0, (ir - direct) * kc), 1, pr, ref panel, bStride, kc,
-                            ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, pr, TTail.Vectors);
-                        if (!whole) CopyBlock(ref t, w, ref tileC, ldc, rows, cols);
+                        ref float panelBias = ref Unsafe.Add(ref bp0, q * w);
+                        for (int ir = 0; ir < direct; ir += mr)
+                        {
+                            // A partial last panel goes through the scratch tile, so nothing past column n is written.
+                            ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
+                            bool whole = cols == w || (spill && (ic + ir + mr - 1) * ldc + q * w + w <= end);
+                            if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, mr, cols);
+                            Kernel<TSimd, TVec>(ref Unsafe.Add(ref block, ir * aRow), TMain.UnitRow ? 1 : aRow, TMain.UnitRow ? aDepth : 1, ref panel, bStride, kc,
+                                ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, mr, TMain.Vectors);
+                            if (!whole) CopyBlock(ref t, w, ref tileC, ldc, mr, cols);
+                        }
+                        for (int ir = direct; ir < mc; ir += pr)
+                        {
+                            // Packed tiles; an edge (rows past m computed from A's zero padding) through the scratch tile.
+                            ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
+                            int rows = Math.Min(pr, mc - ir);
+                            bool whole = (cols == w || (spill && (ic + ir + pr - 1) * ldc + q * w + w <= end)) && rows == pr;
+                            if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, rows, cols);
+                            Kernel<TSimd, TVec>(ref Unsafe.Add(ref ap0, (ir - direct) * kc), 1, pr, ref panel, bStride, kc,
+                                ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, pr, TTail.Vectors);
+                            if (!whole) CopyBlock(ref t, w, ref tileC, ldc, rows, cols);
+                        }
                     }
                 }
             }
@@ -381,19 +389,19 @@ internal static class Gemm
         for (nint p = 0; p < kc; p++)
         {
             TVec b0 = TSimd.Load(ref b, 0), b1 = vectors > 1 ? TSimd.Load(ref b, w) : default;
-            TVec g = TSimd.Broadcast(a);
+            TVec g = TSimd.BroadcastPinned(ref a);
             c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
-            if (rows > 1) { g = TSimd.Broadcast(Unsafe.Add(ref a, 1 * rowStride)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
-            if (rows > 2) { g = TSimd.Broadcast(Unsafe.Add(ref a, 2 * rowStride)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
-            if (rows > 3) { g = TSimd.Broadcast(Unsafe.Add(ref a, 3 * rowStride)); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
-            if (rows > 4) { g = TSimd.Broadcast(Unsafe.Add(ref a, 4 * rowStride)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
-            if (rows > 5) { g = TSimd.Broadcast(Unsafe.Add(ref a, 5 * rowStride)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
-            if (rows > 6) { g = TSimd.Broadcast(Unsafe.Add(ref a, 6 * rowStride)); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
-            if (rows > 7) { g = TSimd.Broadcast(Unsafe.Add(ref a, 7 * rowStride)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
-            if (rows > 8) { g = TSimd.Broadcast(Unsafe.Add(ref a, 8 * rowStride)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
-            if (rows > 9) { g = TSimd.Broadcast(Unsafe.Add(ref a, 9 * rowStride)); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
-            if (rows > 10) { g = TSimd.Broadcast(Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
-            if (rows > 11) { g = TSimd.Broadcast(Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
+            if (rows > 1) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 1 * rowStride)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
+            if (rows > 2) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 2 * rowStride)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
+            if (rows > 3) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 3 * rowStride)); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
+            if (rows > 4) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 4 * rowStride)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
+            if (rows > 5) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 5 * rowStride)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
+            if (rows > 6) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 6 * rowStride)); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
+            if (rows > 7) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 7 * rowStride)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
+            if (rows > 8) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 8 * rowStride)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
+            if (rows > 9) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 9 * rowStride)); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
+            if (rows > 10) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
+            if (rows > 11) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
             a = ref Unsafe.Add(ref a, depthStride);
             b = ref Unsafe.Add(ref b, bStride);
         }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticNet.Kernels;
 
@@ -14,6 +15,12 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract int Width { get; }
     static abstract TVec Zero { get; }
     static abstract TVec Broadcast(float value);
+    /// <summary>
+    /// <paramref name="source"/> in every lane, loaded in one instruction where the hardware has one. On x64 without AVX2,
+    /// <c>Vector128.Create(float)</c> is a load and a shuffle, but AVX's <c>vbroadcastss xmm, m32</c> is one load: it takes a
+    /// pointer, so <paramref name="source"/> must be pinned (or on the stack) while the caller runs.
+    /// </summary>
+    static abstract TVec BroadcastPinned(ref float source);
     static abstract TVec Load(ref float source, nint offset);
     static abstract void Store(TVec value, ref float destination, nint offset);
     /// <summary>a·b + c, fused where the hardware has FMA (MultiplyAddEstimate never falls back to slow software FMA).</summary>
@@ -46,6 +53,7 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     public static int Width => Vector512<float>.Count;
     public static Vector512<float> Zero => Vector512<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> BroadcastPinned(ref float source) => Vector512.Create(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source, nint offset) => Vector512.LoadUnsafe(ref source, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
@@ -70,6 +78,7 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     public static int Width => Vector256<float>.Count;
     public static Vector256<float> Zero => Vector256<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> BroadcastPinned(ref float source) => Vector256.Create(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source, nint offset) => Vector256.LoadUnsafe(ref source, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
@@ -94,6 +103,9 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     public static int Width => Vector128<float>.Count;
     public static Vector128<float> Zero => Vector128<float>.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Broadcast(float value) => Vector128.Create(value);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static unsafe Vector128<float> BroadcastPinned(ref float source) =>
+        Avx.IsSupported ? Avx.BroadcastScalarToVector128((float*)Unsafe.AsPointer(ref source)) : Vector128.Create(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(ref float source, nint offset) => Vector128.LoadUnsafe(ref source, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
