@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using StaticNet.Generators.Layers;
 using StaticNet.Generators.Model;
@@ -47,16 +48,34 @@ internal static class ForwardEmitter
     /// <summary>Where an activation lives: the caller's input or output, or one of the two scratch buffers.</summary>
     private enum Place { Input, A, B, Output }
 
-    /// <summary>Widths rounded up to whole panels of any vector width (two 512-bit vectors), for kernels that store whole vectors.</summary>
-    public static int Padded(int width) => (width + 31) / 32 * 32;
+    /// <summary>
+    /// Widths rounded up to whole panels of any vector width, for kernels that store whole vectors: a panel is one vector
+    /// for up to a vector's width (16 floats at most, AVX-512), else two (32 floats at most).
+    /// </summary>
+    public static int Padded(int width) => width <= 16 ? 16 : (width + 31) / 32 * 32;
 
     /// <summary>
-    /// Floats of each scratch buffer of the frozen one-sample path: the widest layer output rounded up to whole vectors
-    /// (the input is read where it is, so its width does not count; C# zeroes stack scratch, so less is faster).
+    /// Floats of the frozen one-sample path's two scratch buffers: each holds the widest output routed to it, rounded up
+    /// to whole vectors where the kernel stores whole vectors (the input is read where it is; C# zeroes stack scratch,
+    /// and the JIT zeroes up to 256 bytes inline but calls a helper beyond, so less is faster).
     /// </summary>
-    public static int OneSampleWidth(Plan plan) => Padded(System.Math.Max(1, plan.Model.Layers.Select(l => l.Output.Size).DefaultIfEmpty(1).Max()));
+    public static (int A, int B) OneSampleWidths(Plan plan)
+    {
+        int a = 0, b = 0;
+        foreach (var (step, _, target, whole) in Route(plan, one: true))
+        {
+            int width = whole ? Padded(step.Layer.Output.Size) : step.Layer.Output.Size;
+            if (target == Place.A) a = System.Math.Max(a, width);
+            else if (target == Place.B) b = System.Math.Max(b, width);
+        }
+        return (System.Math.Max(a, 1), System.Math.Max(b, 1));
+    }
 
-    public static bool HasOneSamplePath(Plan plan) => 2 * OneSampleWidth(plan) <= MaxOneSampleFloats;
+    public static bool HasOneSamplePath(Plan plan)
+    {
+        var (a, b) = OneSampleWidths(plan);
+        return a + b <= MaxOneSampleFloats;
+    }
 
     public static void Emit(CodeWriter w, Plan plan, bool frozen)
     {
@@ -108,14 +127,14 @@ internal static class ForwardEmitter
 
         if (frozen && one)
         {
-            int width = OneSampleWidth(plan);
+            var (a, b) = OneSampleWidths(plan);
             w.Line(NetworkEmitter.HotPath);
             w.Open("private void ForwardOne(global::System.ReadOnlySpan<float> x, global::System.Span<float> y)");
             w.Line("const int n = 1;");
             w.Line($"// Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.");
-            w.Line($"global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[{2 * width} + Kernels.AlignedStore.Slack]);");
-            w.Line($"var a = scratch.Slice(0, {width});");
-            w.Line($"var b = scratch.Slice({width}, {width});");
+            w.Line($"global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[{a + b} + Kernels.AlignedStore.Slack]);");
+            w.Line($"var a = scratch.Slice(0, {a});");
+            w.Line($"var b = scratch.Slice({a}, {b});");
             Body(w, plan, frozen, one: true);
             w.Close();
             w.Line();
@@ -127,35 +146,54 @@ internal static class ForwardEmitter
         NetworkModel m = plan.Model;
         w.Line("global::System.ReadOnlySpan<float> p = _parameters;");
         if (m.BufferCount > 0) w.Line("global::System.ReadOnlySpan<float> buffers = _buffers;");
-        var steps = plan.Steps;
-        int last = -1;
-        for (int i = 0; i < steps.Count; i++) if (!steps[i].Layer.IdentityAtInference && !steps[i].Layer.IsView) last = i;
-        if (last < 0) w.Line("x.CopyTo(y); // no layer changes values at inference");
-        // In the one-sample path a kernel that stores whole vectors cannot write the caller's y: it ends in scratch, then a copy.
-        bool copyOut = one && last >= 0 && steps[last].Layer.StoresWholeVectors;
-        Place current = Place.Input;
-        for (int i = 0; i < steps.Count; i++)
+        var route = Route(plan, one);
+        if (route.Count == 0) w.Line("x.CopyTo(y); // no layer changes values at inference");
+        int next = 0;
+        for (int i = 0; i < plan.Steps.Count; i++)
         {
-            Step step = steps[i];
+            Step step = plan.Steps[i];
             Layer l = step.Layer;
             w.Line();
             w.Line("// " + step.Heading);
-            if (l.IsView || l.IdentityAtInference)
+            if (next == route.Count || route[next].Step != step)
             {
                 w.Line(l.IsView ? "// (a view: the same floats, nothing to do)" : "// (the identity at inference)");
                 continue;
             }
+            var (_, source, target, whole) = route[next++];
+            string destination = whole ? Span(target, Padded(l.Output.Size), exact: false) : Span(target, l.Output.Size, exact: true);
+            l.EmitForward(new ForwardContext(w, training: false, frozen, one, "n", Span(source, l.Input.Size, exact: true), destination, step.FusedReLU is not null, i + 1));
+        }
+        // In the one-sample path a kernel that stores whole vectors cannot write the caller's y: it ends in scratch, then a copy.
+        if (route.Count > 0 && route[route.Count - 1].Target != Place.Output)
+            w.Line($"{Span(route[route.Count - 1].Target, m.Output.Size, exact: true)}.CopyTo(y);");
+    }
+
+    /// <summary>
+    /// Where each step that computes something reads and writes: the scratch buffers alternate (a layer that works in
+    /// place stays where it is), and the last step writes y, unless, in the one-sample path, its kernel stores whole
+    /// vectors (<c>Whole</c>): then it ends in scratch and the caller copies it out.
+    /// </summary>
+    private static List<(Step Step, Place Source, Place Target, bool Whole)> Route(Plan plan, bool one)
+    {
+        var steps = plan.Steps;
+        int last = -1;
+        for (int i = 0; i < steps.Count; i++) if (!steps[i].Layer.IdentityAtInference && !steps[i].Layer.IsView) last = i;
+        bool copyOut = one && last >= 0 && steps[last].Layer.StoresWholeVectors;
+        var route = new List<(Step, Place, Place, bool)>();
+        Place current = Place.Input;
+        for (int i = 0; i <= last; i++)
+        {
+            Layer l = steps[i].Layer;
+            if (l.IsView || l.IdentityAtInference) continue;
             Place other = current == Place.A ? Place.B : Place.A;
             Place target = i == last && !copyOut ? Place.Output
                 : !l.InPlace || i == last ? other
                 : current == Place.Input ? Place.A : current;
-            string destination = one && l.StoresWholeVectors && target != Place.Output
-                ? Span(target, Padded(l.Output.Size), exact: false)
-                : Span(target, l.Output.Size, exact: true);
-            l.EmitForward(new ForwardContext(w, training: false, frozen, one, "n", Span(current, l.Input.Size, exact: true), destination, step.FusedReLU is not null, i + 1));
+            route.Add((steps[i], current, target, one && l.StoresWholeVectors && target != Place.Output));
             current = target;
         }
-        if (copyOut) w.Line($"{Span(current, m.Output.Size, exact: true)}.CopyTo(y);");
+        return route;
     }
 
     /// <summary>An activation's span; <paramref name="exact"/> false gives the scratch's room for whole vectors instead.</summary>

@@ -181,8 +181,8 @@ public static partial class Conv
     private static void StoreRow<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        TSimd.Store(relu ? TSimd.Max(v0, TSimd.Zero) : v0, ref c, 0);
-        if (vectors > 1) TSimd.Store(relu ? TSimd.Max(v1, TSimd.Zero) : v1, ref c, TSimd.Width);
+        TSimd.Store(relu ? TSimd.Relu(v0) : v0, ref c, 0);
+        if (vectors > 1) TSimd.Store(relu ? TSimd.Relu(v1) : v1, ref c, TSimd.Width);
     }
 
     /// <summary>The scalar form of <see cref="Gemm"/>: each row of C from its bias (or 0), accumulated over k, B read in order.</summary>

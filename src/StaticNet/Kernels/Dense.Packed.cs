@@ -58,13 +58,25 @@ public static partial class Dense
     /// instance per layer shape, every bound a constant, whatever method calls it (also under NativeAOT). <paramref name="y"/>
     /// needs room for <see cref="PaddedOutputs"/> floats: whole vectors are stored.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>This part inlines into the caller, so that <paramref name="relu"/> (a constant there) picks the instance.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardOne<TIn, TOut>(ReadOnlySpan<float> x, ReadOnlySpan<float> packed, Span<float> y, bool relu)
         where TIn : struct, ISize where TOut : struct, ISize
     {
         CheckSizes(x.Length, TIn.Value, packed.Length, PackedLength(TIn.Value, TOut.Value), TOut.Value, TOut.Value, y.Length, PaddedOutputs(TOut.Value));
-        One(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(y), TIn.Value, TOut.Value, relu);
+        if (relu) ForwardOne<TIn, TOut, Yes>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(y));
+        else ForwardOne<TIn, TOut, No>(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(packed), ref MemoryMarshal.GetReference(y));
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardOne<TIn, TOut, TReLU>(ref float x, ref float packed, ref float y)
+        where TIn : struct, ISize where TOut : struct, ISize where TReLU : struct, IFlag =>
+        One(ref x, ref packed, ref y, TIn.Value, TOut.Value, TReLU.Value);
+
+    /// <summary>A bool as a type, for a kernel instance per value (<see cref="ForwardOne{TIn, TOut}"/>'s ReLU).</summary>
+    private interface IFlag { static abstract bool Value { get; } }
+    private readonly struct Yes : IFlag { public static bool Value => true; }
+    private readonly struct No : IFlag { public static bool Value => false; }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void One(ref float x, ref float packed, ref float y, int inSize, int outSize, bool relu)
@@ -90,6 +102,12 @@ public static partial class Dense
         int w = Gemm.PanelWidth(n), perPanel = w / TSimd.Width;
         int total = (n + w - 1) / w * perPanel;
         int v = 0;
+        if (total == 4)
+        {
+            // One group (64-32 on AVX2): no loop, so every offset is a constant even where the caller inlines this.
+            Group<TSimd, TVec>(ref x, ref packed, ref bias, ref y, k, w, perPanel, 0, 4, relu);
+            return;
+        }
         for (; v + 4 <= total; v += 4) Group<TSimd, TVec>(ref x, ref packed, ref bias, ref y, k, w, perPanel, v, 4, relu);
         switch (total - v)
         {
@@ -159,5 +177,5 @@ public static partial class Dense
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreVector<TSimd, TVec>(TVec value, ref float y, nint offset, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct =>
-        TSimd.Store(relu ? TSimd.Max(value, TSimd.Zero) : value, ref y, offset);
+        TSimd.Store(relu ? TSimd.Relu(value) : value, ref y, offset);
 }

@@ -423,8 +423,8 @@ internal static class Gemm
     private static void Store<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        TSimd.Store(relu ? TSimd.Max(v0, TSimd.Zero) : v0, ref c, 0);
-        if (vectors > 1) TSimd.Store(relu ? TSimd.Max(v1, TSimd.Zero) : v1, ref c, TSimd.Width);
+        TSimd.Store(relu ? TSimd.Relu(v0) : v0, ref c, 0);
+        if (vectors > 1) TSimd.Store(relu ? TSimd.Relu(v1) : v1, ref c, TSimd.Width);
     }
 
     /// <summary>

@@ -351,9 +351,9 @@ namespace Samples
             {
                 const int n = 1;
                 // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
-                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[1024 + Kernels.AlignedStore.Slack]);
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[640 + Kernels.AlignedStore.Slack]);
                 var a = scratch.Slice(0, 512);
-                var b = scratch.Slice(512, 512);
+                var b = scratch.Slice(512, 128);
                 global::System.ReadOnlySpan<float> p = _parameters;
 
                 // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused)
@@ -372,7 +372,7 @@ namespace Samples
                 // (a view: the same floats, nothing to do)
 
                 // Layer 7: Dense 64 -> 10 (weight [10, 64] at 1248, bias at 1888)
-                Kernels.Dense.ForwardOne<Size64, Size10>(b.Slice(0, n * 64), _packed.Slice(_packed7, Kernels.Dense.PackedLength(64, 10)), a.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size64, Size10>(b.Slice(0, n * 64), _packed.Slice(_packed7, Kernels.Dense.PackedLength(64, 10)), a.Slice(0, 16), relu: false);
                 a.Slice(0, n * 10).CopyTo(y);
             }
 

@@ -326,19 +326,19 @@ namespace Samples
             {
                 const int n = 1;
                 // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
-                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[64 + Kernels.AlignedStore.Slack]);
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[48 + Kernels.AlignedStore.Slack]);
                 var a = scratch.Slice(0, 32);
-                var b = scratch.Slice(32, 32);
+                var b = scratch.Slice(32, 16);
                 global::System.ReadOnlySpan<float> p = _parameters;
 
                 // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048), then layer 1: ReLU (fused)
                 Kernels.Dense.ForwardOne<Size64, Size32>(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(64, 32)), a.Slice(0, 32), relu: true);
 
                 // Layer 2: Dense 32 -> 16 (weight [16, 32] at 2080, bias at 2592), then layer 3: ReLU (fused)
-                Kernels.Dense.ForwardOne<Size32, Size16>(a.Slice(0, n * 32), _packed.Slice(_packed2, Kernels.Dense.PackedLength(32, 16)), b.Slice(0, 32), relu: true);
+                Kernels.Dense.ForwardOne<Size32, Size16>(a.Slice(0, n * 32), _packed.Slice(_packed2, Kernels.Dense.PackedLength(32, 16)), b.Slice(0, 16), relu: true);
 
                 // Layer 4: Dense 16 -> 10 (weight [10, 16] at 2608, bias at 2768)
-                Kernels.Dense.ForwardOne<Size16, Size10>(b.Slice(0, n * 16), _packed.Slice(_packed4, Kernels.Dense.PackedLength(16, 10)), a.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size16, Size10>(b.Slice(0, n * 16), _packed.Slice(_packed4, Kernels.Dense.PackedLength(16, 10)), a.Slice(0, 16), relu: false);
                 a.Slice(0, n * 10).CopyTo(y);
             }
 

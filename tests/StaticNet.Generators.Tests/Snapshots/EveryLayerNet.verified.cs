@@ -526,14 +526,14 @@ namespace Samples
             {
                 const int n = 1;
                 // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
-                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[64 + Kernels.AlignedStore.Slack]);
-                var a = scratch.Slice(0, 32);
-                var b = scratch.Slice(32, 32);
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[48 + Kernels.AlignedStore.Slack]);
+                var a = scratch.Slice(0, 16);
+                var b = scratch.Slice(16, 32);
                 global::System.ReadOnlySpan<float> p = _parameters;
                 global::System.ReadOnlySpan<float> buffers = _buffers;
 
                 // Layer 0: Dense 9 -> 11 (weight [11, 9] at 0, bias at 99)
-                Kernels.Dense.ForwardOne<Size9, Size11>(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(9, 11)), a.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size9, Size11>(x, _packed.Slice(_packed0, Kernels.Dense.PackedLength(9, 11)), a.Slice(0, 16), relu: false);
 
                 // Layer 1: LeakyReLU(negative_slope 0.05) over 11
                 Kernels.Activations.LeakyReLU(a.Slice(0, n * 11), a.Slice(0, n * 11), 0.05f);
@@ -542,7 +542,7 @@ namespace Samples
                 Kernels.Normalization.BatchNormEval(a.Slice(0, n * 11), a.Slice(0, n * 11), p.Slice(110, 11), p.Slice(121, 11), buffers.Slice(0, 11), buffers.Slice(11, 11), n, 11, 0.001f);
 
                 // Layer 3: Dense 11 -> 13 (weight [13, 11] at 132, bias at 275)
-                Kernels.Dense.ForwardOne<Size11, Size13>(a.Slice(0, n * 11), _packed.Slice(_packed3, Kernels.Dense.PackedLength(11, 13)), b.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size11, Size13>(a.Slice(0, n * 11), _packed.Slice(_packed3, Kernels.Dense.PackedLength(11, 13)), b.Slice(0, 16), relu: false);
 
                 // Layer 4: GELU over 13
                 Kernels.Activations.GELU(b.Slice(0, n * 13), b.Slice(0, n * 13));
@@ -554,19 +554,19 @@ namespace Samples
                 // (the identity at inference)
 
                 // Layer 7: Dense 13 -> 7 (weight [7, 13] at 314, bias at 405)
-                Kernels.Dense.ForwardOne<Size13, Size7>(b.Slice(0, n * 13), _packed.Slice(_packed7, Kernels.Dense.PackedLength(13, 7)), a.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size13, Size7>(b.Slice(0, n * 13), _packed.Slice(_packed7, Kernels.Dense.PackedLength(13, 7)), a.Slice(0, 16), relu: false);
 
                 // Layer 8: SiLU over 7
                 Kernels.Activations.SiLU(a.Slice(0, n * 7), a.Slice(0, n * 7));
 
                 // Layer 9: Dense 7 -> 6 (weight [6, 7] at 412, bias at 454)
-                Kernels.Dense.ForwardOne<Size7, Size6>(a.Slice(0, n * 7), _packed.Slice(_packed9, Kernels.Dense.PackedLength(7, 6)), b.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size7, Size6>(a.Slice(0, n * 7), _packed.Slice(_packed9, Kernels.Dense.PackedLength(7, 6)), b.Slice(0, 16), relu: false);
 
                 // Layer 10: ELU(alpha 0.7) over 6
                 Kernels.Activations.ELU(b.Slice(0, n * 6), b.Slice(0, n * 6), 0.7f);
 
                 // Layer 11: Dense 6 -> 5 (weight [5, 6] at 460, bias at 490)
-                Kernels.Dense.ForwardOne<Size6, Size5>(b.Slice(0, n * 6), _packed.Slice(_packed11, Kernels.Dense.PackedLength(6, 5)), a.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size6, Size5>(b.Slice(0, n * 6), _packed.Slice(_packed11, Kernels.Dense.PackedLength(6, 5)), a.Slice(0, 16), relu: false);
 
                 // Layer 12: Tanh over 5
                 Kernels.Activations.Tanh(a.Slice(0, n * 5), a.Slice(0, n * 5));
@@ -578,10 +578,10 @@ namespace Samples
                 Kernels.Activations.Sigmoid(b.Slice(0, n * 17), b.Slice(0, n * 17));
 
                 // Layer 15: Dense 17 -> 4 (weight [4, 17] at 597, bias at 665), then layer 16: ReLU (fused)
-                Kernels.Dense.ForwardOne<Size17, Size4>(b.Slice(0, n * 17), _packed.Slice(_packed15, Kernels.Dense.PackedLength(17, 4)), a.Slice(0, 32), relu: true);
+                Kernels.Dense.ForwardOne<Size17, Size4>(b.Slice(0, n * 17), _packed.Slice(_packed15, Kernels.Dense.PackedLength(17, 4)), a.Slice(0, 16), relu: true);
 
                 // Layer 17: Dense 4 -> 3 (weight [3, 4] at 669, bias at 681)
-                Kernels.Dense.ForwardOne<Size4, Size3>(a.Slice(0, n * 4), _packed.Slice(_packed17, Kernels.Dense.PackedLength(4, 3)), b.Slice(0, 32), relu: false);
+                Kernels.Dense.ForwardOne<Size4, Size3>(a.Slice(0, n * 4), _packed.Slice(_packed17, Kernels.Dense.PackedLength(4, 3)), b.Slice(0, 16), relu: false);
 
                 // Layer 18: Softmax over 3
                 Kernels.Activations.Softmax(b.Slice(0, n * 3), y, n, 3);

@@ -91,6 +91,35 @@ public sealed class DenseKernelTests
         Close.All(dxExpected, dx, 1e-5, 1e-5, "dx");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    public void Fused_ReLU_keeps_NaN_as_PyTorch_does(int batch)
+    {
+        // Sample 0's first input is NaN, so all its outputs are NaN before the ReLU, and must stay NaN after it
+        // (torch.relu(nan) is nan); the other samples' outputs are max(z, 0).
+        const int inSize = 16, outSize = 10;
+        var rng = new Rng(batch);
+        float[] x = Random(rng, batch * inSize), w = Random(rng, inSize * outSize), b = Random(rng, outSize);
+        x[0] = float.NaN;
+        var packed = new float[Dense.PackedLength(inSize, outSize)];
+        Dense.Pack(w, b, packed, inSize, outSize);
+        var y = new float[batch * outSize + Guard];
+        Dense.ForwardPacked(x, packed, y.AsSpan(0, batch == 1 ? y.Length : batch * outSize), batch, inSize, outSize, relu: true);
+        var trainable = new float[batch * outSize];
+        Dense.Forward(x, w, b, trainable, batch, inSize, outSize, relu: true);
+        for (int o = 0; o < outSize; o++)
+        {
+            Assert.True(float.IsNaN(y[o]), $"packed output {o} of the NaN sample is {y[o]}");
+            Assert.True(float.IsNaN(trainable[o]), $"output {o} of the NaN sample is {trainable[o]}");
+        }
+        for (int i = outSize; i < batch * outSize; i++)
+        {
+            Assert.True(y[i] >= 0, $"packed output {i} is {y[i]}");
+            Assert.Equal(trainable[i], y[i], 1e-5f);
+        }
+    }
+
     private const int Guard = 64;
     private const float GuardValue = 12345f;
 
