@@ -20,6 +20,8 @@ public sealed class DenseKernelTests
         { 9, 5, 40 }, { 12, 3, 70 }, { 10, 7, 21 }, { 24, 64, 64 }, { 19, 18, 33 },
         // dW over more than two chunks of 64 samples (wide rows), the last chunk partial.
         { 200, 40, 9 }, { 300, 70, 5 },
+        // The digits' whole-batch shapes: dWᵀ over several depth blocks, transposed; db in flat chunks of 4 rows (10 outputs).
+        { 1797, 64, 32 }, { 1797, 16, 10 }, { 603, 32, 16 },
         // Transposed weights too large for the stack (rented scratch), and a weight gradient too large to chunk.
         { 9, 200, 100 }, { 130, 130, 130 },
     };
