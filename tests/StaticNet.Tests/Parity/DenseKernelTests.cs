@@ -77,8 +77,10 @@ public sealed class DenseKernelTests
                 dwExpected[o * inSize + i] = (float)sum;
             }
         }
-        Close.All(dwExpected, dw, 1e-5, 1e-5, "dW");
-        Close.All(dbExpected, db, 1e-5, 1e-5, "db");
+        // dW and db sum over the batch: float rounding grows with the number of terms (about as its square root).
+        double overBatch = 1e-5 * Math.Sqrt(Math.Max(1, batch / 16.0));
+        Close.All(dwExpected, dw, overBatch, overBatch, "dW");
+        Close.All(dbExpected, db, overBatch, overBatch, "db");
 
         var dx = new float[batch * inSize];
         Dense.BackwardInput(dy, w, dx, batch, inSize, outSize);
