@@ -34,6 +34,11 @@ public static class Losses
                     blockTotal += CrossEntropyBlock16(logits, targets, dLogits, s0, Math.Min(16, batch - s0), batch, classes, invBatch);
             }
             else if (Vector512.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd512, Vector512<float>>(logits, targets, dLogits, batch, classes, invBatch);
+            else if (Avx.IsSupported && Vector256.IsHardwareAccelerated && classes <= 16)
+            {
+                for (int s0 = 0; s0 < batch; s0 += 8)
+                    blockTotal += CrossEntropyBlock8(logits, targets, dLogits, s0, Math.Min(8, batch - s0), batch, classes, invBatch);
+            }
             else if (Vector256.IsHardwareAccelerated) blockTotal = CrossEntropyBlocks<Simd256, Vector256<float>>(logits, targets, dLogits, batch, classes, invBatch);
             else blockTotal = CrossEntropyBlocks<Simd128, Vector128<float>>(logits, targets, dLogits, batch, classes, invBatch);
             return (float)(blockTotal / batch);
@@ -117,6 +122,67 @@ public static class Losses
     }
 
     /// <summary>
+    /// Samples s0..s0+count−1 (count ≤ 8) of <see cref="CrossEntropy"/> with AVX (2 ≤ classes ≤ 16): as
+    /// <see cref="CrossEntropyBlock16"/>, with the classes in one or two 8 × 8 transposes each way, so that no logit or
+    /// gradient moves one by one (measured, Zen 4, 1,797 × 10: 36 → 24 µs). Returns the block's summed loss.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double CrossEntropyBlock8(ReadOnlySpan<float> logits, ReadOnlySpan<int> targets, Span<float> dLogits,
+        int s0, int count, int batch, int classes, float invBatch)
+    {
+        ref float zr = ref Unsafe.Add(ref MemoryMarshal.GetReference(logits), s0 * classes);
+        Span<float> block = stackalloc float[3 * 128 + 16];
+        ref float zt = ref MemoryMarshal.GetReference(block); // zt[c·8 + s] = z[s0 + s, c]
+        ref float rows = ref Unsafe.Add(ref zt, 128);
+        // The transposition reads 16 floats (8 with 8 classes or fewer) from each of 8 rows. Where that would pass the end
+        // of the logits (the last block), it reads a copy padded with zeros instead; lanes past count are then unused.
+        int read = classes <= 8 ? 8 : 16;
+        Span<float> padded = block.Slice(256, 128 + 16);
+        ref float source = ref MemoryMarshal.GetReference(padded);
+        if ((s0 + 7) * classes + read > batch * classes)
+        {
+            padded.Clear();
+            logits.Slice(s0 * classes, count * classes).CopyTo(padded);
+        }
+        else source = ref zr;
+        Transposes.Block8(ref source, classes, ref zt, 8);
+        if (classes > 8) Transposes.Block8(ref Unsafe.Add(ref source, 8), classes, ref Unsafe.Add(ref zt, 64), 8);
+        Vector256<float> logSumExp = SoftmaxColumns<Simd256, Vector256<float>>(ref zt, classes, out Vector256<float> sum);
+
+        Span<float> lse = block.Slice(256, 8); // the padded copy is not read again
+        logSumExp.StoreUnsafe(ref MemoryMarshal.GetReference(lse));
+        double total = 0;
+        for (int s = 0; s < count; s++)
+        {
+            int t = CheckTarget(targets, s0 + s, classes);
+            total += lse[s] - Unsafe.Add(ref zr, s * classes + t);
+        }
+        if (dLogits.IsEmpty) return total;
+
+        // softmax / N back to one row per sample (rows[s·16 + c]), stored row by row: a row's store of `read` floats
+        // spills into the next row, which is stored after it; only where that would pass the end of dLogits are the
+        // row's classes copied one by one.
+        ScaleColumns<Simd256, Vector256<float>>(ref zt, classes, Vector256.Create(invBatch) / sum);
+        Transposes.Block8(ref zt, 8, ref rows, 16);
+        if (classes > 8) Transposes.Block8(ref Unsafe.Add(ref zt, 64), 8, ref Unsafe.Add(ref rows, 8), 16);
+        ref float gr = ref Unsafe.Add(ref MemoryMarshal.GetReference(dLogits), s0 * classes);
+        int end = (batch - s0) * classes;
+        for (int s = 0; s < count; s++)
+        {
+            int at = s * classes;
+            if (at + read <= end)
+            {
+                Vector256.LoadUnsafe(ref rows, (nuint)(s * 16)).StoreUnsafe(ref gr, (nuint)at);
+                if (read > 8) Vector256.LoadUnsafe(ref rows, (nuint)(s * 16 + 8)).StoreUnsafe(ref gr, (nuint)(at + 8));
+            }
+            else for (int c = 0; c < classes; c++) Unsafe.Add(ref gr, at + c) = Unsafe.Add(ref rows, s * 16 + c);
+            Unsafe.Add(ref gr, at + targets[s0 + s]) -= invBatch;
+        }
+        return total;
+    }
+
+    /// <summary>
     /// <see cref="CrossEntropy"/> in blocks of <c>TSimd.Width</c> samples (2 ≤ classes ≤ <see cref="BlockedMaxClasses"/>),
     /// transposed by 8 × 8 blocks where AVX has them, else element by element; returns the summed loss.
     /// </summary>
@@ -174,7 +240,8 @@ public static class Losses
     {
         nint width = TSimd.Width;
         TVec max = TSimd.Load(ref zt, 0);
-        for (int c = 1; c < classes; c++) max = TSimd.Max(max, TSimd.Load(ref zt, c * width));
+        // (A NaN logit may drop out of the max, but not out of the sum of exponentials below: the loss is NaN either way.)
+        for (int c = 1; c < classes; c++) max = TSimd.AtLeast(TSimd.Load(ref zt, c * width), max);
         sum = TSimd.Zero;
         for (int c = 0; c < classes; c++)
         {
@@ -207,7 +274,7 @@ public static class Losses
     {
         TVec limit = TSimd.Broadcast(-80f);
         TVec negligible = TSimd.LessThan(x, limit);
-        x = TSimd.Max(x, limit);
+        x = TSimd.AtLeast(x, limit); // NaN stays NaN
         TVec n = TSimd.Round(TSimd.Multiply(x, TSimd.Broadcast(1.44269504088896341f)));
         TVec r = TSimd.MulAdd(n, TSimd.Broadcast(-0.693359375f), x);
         r = TSimd.MulAdd(n, TSimd.Broadcast(2.12194440e-4f), r);

@@ -30,9 +30,11 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract TVec Multiply(TVec a, TVec b);
     static abstract TVec Max(TVec a, TVec b);
     /// <summary>
-    /// max(x, 0) in one instruction, NaN kept (<see cref="Max"/> takes seven on x64 to give −0 → +0 as well). A −0 stays
-    /// −0 on x64, as in PyTorch's AVX2 ReLU (<c>_mm256_max_ps(zero, x)</c>), and becomes +0 on ARM64: equal either way.
+    /// max(x, bound) in one instruction, a NaN x kept (<see cref="Max"/> takes seven on x64, to order −0 below +0 and to
+    /// keep a NaN in either operand too). A tie of zeros gives x on x64 and +0 on ARM64: equal either way.
     /// </summary>
+    static abstract TVec AtLeast(TVec x, TVec bound);
+    /// <summary>max(x, 0) as <see cref="AtLeast"/>: NaN stays NaN and −0 stays −0 on x64, as in PyTorch's AVX2 ReLU (<c>_mm256_max_ps(zero, x)</c>).</summary>
     static abstract TVec Relu(TVec x);
     static abstract float Sum(TVec v);
     static abstract TVec Subtract(TVec a, TVec b);
@@ -66,7 +68,8 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Relu(Vector512<float> x) => Avx512F.IsSupported ? Avx512F.Max(Vector512<float>.Zero, x) : Vector512.Max(x, Vector512<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> AtLeast(Vector512<float> x, Vector512<float> bound) => Avx512F.IsSupported ? Avx512F.Max(bound, x) : Vector512.Max(x, bound);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Relu(Vector512<float> x) => AtLeast(x, Vector512<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> v) => Vector512.Sum(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
@@ -92,7 +95,8 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Relu(Vector256<float> x) => Avx.IsSupported ? Avx.Max(Vector256<float>.Zero, x) : Vector256.Max(x, Vector256<float>.Zero);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> AtLeast(Vector256<float> x, Vector256<float> bound) => Avx.IsSupported ? Avx.Max(bound, x) : Vector256.Max(x, bound);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Relu(Vector256<float> x) => AtLeast(x, Vector256<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> v) => Vector256.Sum(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
@@ -121,8 +125,9 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Relu(Vector128<float> x) =>
-        Sse.IsSupported ? Sse.Max(Vector128<float>.Zero, x) : AdvSimd.IsSupported ? AdvSimd.Max(x, Vector128<float>.Zero) : Vector128.Max(x, Vector128<float>.Zero);
+    public static Vector128<float> AtLeast(Vector128<float> x, Vector128<float> bound) =>
+        Sse.IsSupported ? Sse.Max(bound, x) : AdvSimd.IsSupported ? AdvSimd.Max(x, bound) : Vector128.Max(x, bound);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Relu(Vector128<float> x) => AtLeast(x, Vector128<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector128<float> v) => Vector128.Sum(v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;

@@ -16,10 +16,15 @@ public class LossKernelTests
     [InlineData(33, 2)]
     [InlineData(21, 40)]
     [InlineData(5, 70)]
+    [InlineData(8, 5)]
+    [InlineData(17, 8)]
+    [InlineData(9, 12)]
+    [InlineData(1797, 10)]
     public void Cross_entropy_over_blocks_and_tail_matches_double(int batch, int classes)
     {
-        // Blocks of 16 transposed samples (AVX-512, up to 16 classes), blocks of one vector's width (up to 64 classes,
-        // any width) and one sample at a time (more classes), each with a partial last block, against the formula in double.
+        // Blocks of 16 transposed samples (AVX-512, up to 16 classes), of 8 (AVX, up to 16 classes: one or two 8 × 8
+        // transposes), of one vector's width (up to 64 classes, any width) and one sample at a time (more classes), each
+        // with a partial last block, against the formula in double.
         var rng = new Rng(batch * 100 + classes);
         var z = new float[batch * classes];
         for (int i = 0; i < z.Length; i++) z[i] = rng.NextUniform(-30f, 30f);
@@ -47,6 +52,24 @@ public class LossKernelTests
         }
         Near(expectedLoss / batch, loss, 1e-6, 1e-7, "loss");
         Assert.Equal(loss, Losses.CrossEntropy(z, targets, Span<float>.Empty, batch, classes)); // no gradient: same loss
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(3)]
+    [InlineData(9)]
+    public void Cross_entropy_of_a_NaN_logit_is_NaN(int classWithNaN)
+    {
+        // The blocks' max may pass over a NaN, but the sum of exponentials may not: the loss must say NaN.
+        const int batch = 19, classes = 10;
+        var z = new float[batch * classes];
+        for (int i = 0; i < z.Length; i++) z[i] = (i % 7) - 3f;
+        z[11 * classes + classWithNaN] = float.NaN;
+        var targets = new int[batch];
+        var grad = new float[batch * classes];
+        Assert.True(float.IsNaN(Losses.CrossEntropy(z, targets, grad, batch, classes)));
+        Assert.True(float.IsNaN(grad[11 * classes]), "the NaN sample's gradient");
+        Assert.False(float.IsNaN(grad[10 * classes]), "another sample's gradient");
     }
 
     [Fact]
