@@ -30,6 +30,7 @@ public static class Quick
         Row("W1 100 full-batch epochs", "ms", 1e3, () => w.W1FullBatchEpochs());
         Row("W2 TrainStep 32", "us", 1e6, () => w.W2TrainStep());
         Row("W3 Forward 1", "ns", 1e9, w.W3ForwardOne, "ONNX Runtime", w.OnnxDigitsOne.Run);
+        Row("W3 Forward 1 loop", "ns", 1e9 / Workloads.LoopCalls, w.W3ForwardOneLoop); // as the floor tool times it
         Row("W3 network Forward 1", "ns", 1e9, w.W3NetworkForwardOne);
         Row("W4 Forward 1797", "us", 1e6, w.W4ForwardAll, "ONNX Runtime", w.OnnxDigitsAll.Run);
         Row("W4 network Forward 1797", "us", 1e6, w.W4NetworkForwardAll);

@@ -130,6 +130,21 @@ public sealed class Workloads : IDisposable
     /// <summary>W3: one-sample Forward of the digits MLP's frozen snapshot.</summary>
     public void W3ForwardOne() => _digitsFrozen.Forward(One, OneOutput);
 
+    /// <summary>
+    /// W3 as the floor tool (../shared/tools/floor) times its hand-tuned kernel: a plain loop of calls over 1,024
+    /// different digits, no delegate per call. The figure to set against the floor's.
+    /// </summary>
+    public void W3ForwardOneLoop()
+    {
+        var frozen = _digitsFrozen;
+        ReadOnlySpan<float> digits = Digits;
+        Span<float> output = OneOutput;
+        for (int i = 0; i < LoopCalls; i++) frozen.Forward(digits.Slice((i & 1023) * DigitsNet.InputSize, DigitsNet.InputSize), output);
+    }
+
+    /// <summary>Calls per <see cref="W3ForwardOneLoop"/>.</summary>
+    public const int LoopCalls = 1024;
+
     /// <summary>W3 on the trainable network itself (no packed copy: its Parameters can change at any time).</summary>
     public void W3NetworkForwardOne() => _digits.Forward(One, OneOutput);
 
