@@ -20,9 +20,11 @@ namespace StaticNet.Kernels;
 /// (AVX-512, ARM64 NEON) 12 rows × 2 vectors (24 accumulators). A panel of one vector serves layers no wider than a
 /// vector (10 classes on AVX2 would waste 6 of 16 lanes otherwise). A is read in place, except where packing it into
 /// tiles of interleaved rows measured faster (see <see cref="Run"/>).</para>
-/// <para>Edge tiles (the last rows of A, the last, partial panel of C) are computed in full into a scratch tile and
-/// copied out, so the kernel always runs its constant shape. Each call rents its scratch, so calls are thread-safe and,
-/// after warm-up, allocation-free.</para>
+/// <para>Each tile shape is its own method (<see cref="Tiles"/>), called once per block of rows and panel. Rows of A read
+/// in place that do not fill a last tile take a tile of exactly their height (measured on the digits' weight gradients,
+/// Zen 4: 10 rows as 6 + 4, not 6 + a padded 6, 13 → 6.5 µs). Edge tiles (a partial last panel of C, a packed A's last
+/// rows) are computed in full into a scratch tile and copied out. Each call rents its scratch, so calls are thread-safe
+/// and, after warm-up, allocation-free.</para>
 /// </remarks>
 internal static class Gemm
 {
@@ -193,9 +195,9 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// The shape of a register tile and how it reads A, as a type: each <see cref="Blocks"/> instantiation inlines the
-    /// kernel for one shape, with every size a constant (a method inlining several shapes would exceed the JIT's inlining
-    /// budget, and a kernel left as a call runs with run-time sizes, unoptimised at first under tiered compilation).
+    /// The shape of a register tile and how it reads A, as a type: each <see cref="Tiles"/> instantiation is the kernel
+    /// for one shape, with every size a constant (a method inlining several shapes exceeds the JIT's inlining budget,
+    /// and a kernel taking its sizes as arguments runs with run-time sizes).
     /// </summary>
     private interface ITile
     {
@@ -237,42 +239,42 @@ internal static class Gemm
         // its rows are contiguous, and packing them cost more than it saved at every size measured (64 to 784 wide).
         if ((aRow == 1 && panels >= 8) || (aRow != 1 && aDepth != 1))
         {
-            if (one) Blocks<TSimd, TVec, Packed12x1, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, Packed12x2, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, Packed6x2, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
         }
         else if (aRow == 1)
         {
-            if (one) Blocks<TSimd, TVec, UnitRow12x1, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, UnitRow12x2, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, UnitRow6x2, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, UnitRow12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, UnitRow12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, UnitRow6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
         }
         else
         {
-            if (one) Blocks<TSimd, TVec, RowMajor8x1, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, RowMajor8x2, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, RowMajor6x2, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, RowMajor8x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else if (wide) Blocks<TSimd, TVec, RowMajor8x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            else Blocks<TSimd, TVec, RowMajor6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
         }
     }
 
     /// <summary>
-    /// The blocked loops for one tile shape: <typeparamref name="TMain"/> for the rows it can take, <typeparamref name="TTail"/>
-    /// (packed, zero-padded) for the rest, which is all of A when TMain packs too.
+    /// The blocked loops for one tile shape: <typeparamref name="TMain"/>, read in place or from <see cref="PackA"/>'s
+    /// zero-padded tiles; rows in place that do not fill a last tile take a remainder tile of exactly their number.
     /// </summary>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Blocks<TSimd, TVec, TMain, TTail>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
+    private static unsafe void Blocks<TSimd, TVec, TMain>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
-        where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile where TTail : struct, ITile
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile
     {
-        int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows, pr = TTail.Rows;
+        int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows;
         int panels = (n + w - 1) / w;
         // Depth blocks of equal size (784 = 4 × 196, not 3 × 256 + 16: a short last block is all tile overhead).
         int depthBlocks = (k + DepthBlock - 1) / DepthBlock, kcMax = (k + depthBlocks - 1) / depthBlocks;
-        int mcMax = Math.Min(RowBlock, (m + pr - 1) / pr * pr);
-        // Scratch: packed A (with A in place, only a tail tile), the bias padded to whole panels, and (B in place) a copy
-        // of a partial last panel. Small scratch lives on the stack: renting costs more than a small product's work.
-        int packedA = TMain.InPlace ? pr * kcMax : mcMax * kcMax, length = packedA + panels * w + (ldb == Packed ? 0 : kcMax * w);
+        int mcMax = Math.Min(RowBlock, (m + mr - 1) / mr * mr);
+        // Scratch: packed A (none in place), the bias padded to whole panels, and (B in place) a copy of a partial last
+        // panel. Small scratch lives on the stack: renting costs more than a small product's work.
+        int packedA = TMain.InPlace ? 0 : mcMax * kcMax, length = packedA + panels * w + (ldb == Packed ? 0 : kcMax * w);
         float[]? rented = null;
         Span<float> scratch = length <= MaxStackScratch ? stackalloc float[MaxStackScratch] : (rented = ArrayPool<float>.Shared.Rent(length));
         Span<float> paddedBias = scratch.Slice(packedA, panels * w);
@@ -301,9 +303,7 @@ internal static class Gemm
                 {
                     int mc = Math.Min(RowBlock, m - ic);
                     ref float block = ref Unsafe.Add(ref a, ic * aRow + pc * aDepth);
-                    // Rows read in place stop at the last whole tile; the rest (or, packed, everything) goes through PackA.
-                    int direct = TMain.InPlace ? mc / mr * mr : 0;
-                    if (direct < mc) PackA(ref Unsafe.Add(ref block, direct * aRow), aRow, aDepth, mc - direct, kc, pr, ref ap0);
+                    if (!TMain.InPlace) PackA(ref block, aRow, aDepth, mc, kc, mr, ref ap0);
                     for (int qi = 0; qi < panels; qi++)
                     {
                         // With spills (below) the partial last panel goes first, so the later panels overwrite what it spills.
@@ -333,27 +333,17 @@ internal static class Gemm
                             }
                         }
                         ref float panelBias = ref Unsafe.Add(ref bp0, q * w);
-                        for (int ir = 0; ir < direct; ir += mr)
+                        ref float blockC = ref Unsafe.Add(ref c, ic * ldc + q * w);
+                        var column = new Column(ref blockC, ldc, ref panel, bStride, kc, ref panelBias, add, last, ref t, w, cols, spill ? end - (long)ic * ldc - q * w - w : -1);
+                        if (TMain.InPlace)
                         {
-                            // A partial last panel goes through the scratch tile, so nothing past column n is written.
-                            ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
-                            bool whole = cols == w || (spill && (ic + ir + mr - 1) * ldc + q * w + w <= end);
-                            if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, mr, cols);
-                            Kernel<TSimd, TVec>(ref Unsafe.Add(ref block, ir * aRow), TMain.UnitRow ? 1 : aRow, TMain.UnitRow ? aDepth : 1, ref panel, bStride, kc,
-                                ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, mr, TMain.Vectors);
-                            if (!whole) CopyBlock(ref t, w, ref tileC, ldc, mr, cols);
+                            // In place: whole tiles, then a remainder of exactly the rows left.
+                            nint rowStride = TMain.UnitRow ? 1 : aRow, depthStride = TMain.UnitRow ? aDepth : 1;
+                            int direct = mc / mr * mr;
+                            column.Run<TSimd, TVec, TMain>(ref block, mr * aRow, rowStride, depthStride, 0, direct);
+                            if (direct < mc) Remainder<TSimd, TVec, TMain>(column, ref Unsafe.Add(ref block, direct * aRow), rowStride, depthStride, direct, mc - direct);
                         }
-                        for (int ir = direct; ir < mc; ir += pr)
-                        {
-                            // Packed tiles; an edge (rows past m computed from A's zero padding) through the scratch tile.
-                            ref float tileC = ref Unsafe.Add(ref c, (ic + ir) * ldc + q * w);
-                            int rows = Math.Min(pr, mc - ir);
-                            bool whole = (cols == w || (spill && (ic + ir + pr - 1) * ldc + q * w + w <= end)) && rows == pr;
-                            if (!whole && add) CopyBlock(ref tileC, ldc, ref t, w, rows, cols);
-                            Kernel<TSimd, TVec>(ref Unsafe.Add(ref ap0, (ir - direct) * kc), 1, pr, ref panel, bStride, kc,
-                                ref whole ? ref tileC : ref t, whole ? ldc : w, ref panelBias, add, last, pr, TTail.Vectors);
-                            if (!whole) CopyBlock(ref t, w, ref tileC, ldc, rows, cols);
-                        }
+                        else column.Run<TSimd, TVec, TMain>(ref ap0, mr * kc, 1, mr, 0, mc);
                     }
                 }
             }
@@ -362,69 +352,193 @@ internal static class Gemm
     }
 
     /// <summary>
-    /// The register tile: <paramref name="rows"/> rows × <paramref name="vectors"/> vectors of C (constants after inlining)
-    /// over kc depths; A read at a[r·rowStride + p·depthStride], B a panel of <c>vectors</c> vectors per depth, rows
-    /// <paramref name="bStride"/> apart.
-    /// No call may appear inside: it would make the JIT keep the accumulators in memory.
+    /// One panel's column of C in a block of rows, and what every tile of it shares: the tiles that can write C directly
+    /// run in one <see cref="Tiles"/> call; an edge (a partial last panel, or rows past the real ones) is computed whole
+    /// into the scratch tile, then copied out, so nothing past column n or row m is written.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel<TSimd, TVec>(ref float a, nint rowStride, nint depthStride, ref float b, nint bStride, nint kc, ref float c, nint ldc,
-        ref float bias, bool accumulate, bool relu, int rows, int vectors)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
+    private readonly ref struct Column
     {
-        nint w = TSimd.Width;
-        TVec i0 = accumulate ? default : TSimd.Load(ref bias, 0), i1 = accumulate || vectors < 2 ? default : TSimd.Load(ref bias, w);
-        TVec c00 = accumulate ? TSimd.Load(ref c, 0) : i0, c01 = vectors < 2 ? default : accumulate ? TSimd.Load(ref c, w) : i1;
-        TVec c10 = rows <= 1 ? default : accumulate ? TSimd.Load(ref c, 1 * ldc) : i0, c11 = rows <= 1 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 1 * ldc + w) : i1;
-        TVec c20 = rows <= 2 ? default : accumulate ? TSimd.Load(ref c, 2 * ldc) : i0, c21 = rows <= 2 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 2 * ldc + w) : i1;
-        TVec c30 = rows <= 3 ? default : accumulate ? TSimd.Load(ref c, 3 * ldc) : i0, c31 = rows <= 3 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 3 * ldc + w) : i1;
-        TVec c40 = rows <= 4 ? default : accumulate ? TSimd.Load(ref c, 4 * ldc) : i0, c41 = rows <= 4 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 4 * ldc + w) : i1;
-        TVec c50 = rows <= 5 ? default : accumulate ? TSimd.Load(ref c, 5 * ldc) : i0, c51 = rows <= 5 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 5 * ldc + w) : i1;
-        TVec c60 = rows <= 6 ? default : accumulate ? TSimd.Load(ref c, 6 * ldc) : i0, c61 = rows <= 6 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 6 * ldc + w) : i1;
-        TVec c70 = rows <= 7 ? default : accumulate ? TSimd.Load(ref c, 7 * ldc) : i0, c71 = rows <= 7 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 7 * ldc + w) : i1;
-        TVec c80 = rows <= 8 ? default : accumulate ? TSimd.Load(ref c, 8 * ldc) : i0, c81 = rows <= 8 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 8 * ldc + w) : i1;
-        TVec c90 = rows <= 9 ? default : accumulate ? TSimd.Load(ref c, 9 * ldc) : i0, c91 = rows <= 9 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 9 * ldc + w) : i1;
-        TVec c100 = rows <= 10 ? default : accumulate ? TSimd.Load(ref c, 10 * ldc) : i0, c101 = rows <= 10 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 10 * ldc + w) : i1;
-        TVec c110 = rows <= 11 ? default : accumulate ? TSimd.Load(ref c, 11 * ldc) : i0, c111 = rows <= 11 || vectors < 2 ? default : accumulate ? TSimd.Load(ref c, 11 * ldc + w) : i1;
-        for (nint p = 0; p < kc; p++)
+        private readonly ref float _c, _panel, _bias, _scratch;
+        private readonly nint _ldc, _bStride, _kc;
+        private readonly bool _accumulate, _relu;
+        private readonly int _w, _cols;
+        /// <summary>Where a tile's last row may start a whole-vector store (spilling past column n), relative to the column; −1: never.</summary>
+        private readonly long _spillEnd;
+
+        public Column(ref float c, nint ldc, ref float panel, nint bStride, nint kc, ref float bias, bool accumulate, bool relu,
+            ref float scratch, int w, int cols, long spillEnd)
         {
-            TVec b0 = TSimd.Load(ref b, 0), b1 = vectors > 1 ? TSimd.Load(ref b, w) : default;
-            TVec g = TSimd.BroadcastPinned(ref a);
-            c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
-            if (rows > 1) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 1 * rowStride)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
-            if (rows > 2) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 2 * rowStride)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
-            if (rows > 3) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 3 * rowStride)); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
-            if (rows > 4) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 4 * rowStride)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
-            if (rows > 5) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 5 * rowStride)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
-            if (rows > 6) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 6 * rowStride)); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
-            if (rows > 7) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 7 * rowStride)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
-            if (rows > 8) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 8 * rowStride)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
-            if (rows > 9) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 9 * rowStride)); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
-            if (rows > 10) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
-            if (rows > 11) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
-            a = ref Unsafe.Add(ref a, depthStride);
-            b = ref Unsafe.Add(ref b, bStride);
+            _c = ref c; _panel = ref panel; _bias = ref bias; _scratch = ref scratch;
+            _ldc = ldc; _bStride = bStride; _kc = kc; _accumulate = accumulate; _relu = relu; _w = w; _cols = cols; _spillEnd = spillEnd;
         }
-        Store<TSimd, TVec>(c00, c01, ref c, vectors, relu);
-        if (rows > 1) Store<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, 1 * ldc), vectors, relu);
-        if (rows > 2) Store<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * ldc), vectors, relu);
-        if (rows > 3) Store<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * ldc), vectors, relu);
-        if (rows > 4) Store<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * ldc), vectors, relu);
-        if (rows > 5) Store<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * ldc), vectors, relu);
-        if (rows > 6) Store<TSimd, TVec>(c60, c61, ref Unsafe.Add(ref c, 6 * ldc), vectors, relu);
-        if (rows > 7) Store<TSimd, TVec>(c70, c71, ref Unsafe.Add(ref c, 7 * ldc), vectors, relu);
-        if (rows > 8) Store<TSimd, TVec>(c80, c81, ref Unsafe.Add(ref c, 8 * ldc), vectors, relu);
-        if (rows > 9) Store<TSimd, TVec>(c90, c91, ref Unsafe.Add(ref c, 9 * ldc), vectors, relu);
-        if (rows > 10) Store<TSimd, TVec>(c100, c101, ref Unsafe.Add(ref c, 10 * ldc), vectors, relu);
-        if (rows > 11) Store<TSimd, TVec>(c110, c111, ref Unsafe.Add(ref c, 11 * ldc), vectors, relu);
+
+        /// <summary>
+        /// Rows <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of the block in tiles of
+        /// <typeparamref name="TTile"/>, A from <paramref name="a"/> (tile i at + i·<paramref name="aStep"/>); the last
+        /// tile may be short only where A is zero-padded, as packed A is.
+        /// </summary>
+        public void Run<TSimd, TVec, TTile>(ref float a, nint aStep, nint rowStride, nint depthStride, int first, int count)
+            where TSimd : struct, ISimd<TVec> where TVec : struct where TTile : struct, ITile
+        {
+            int mr = TTile.Rows, tiles = (count + mr - 1) / mr, whole = 0;
+            // A tile writes C directly when all its rows are real and the panel is whole, or its last row's spill stays in C.
+            while (whole < tiles && (whole + 1) * mr <= count
+                && (_cols == _w || (_spillEnd >= 0 && (long)(first + whole * mr + mr - 1) * _ldc <= _spillEnd)))
+                whole++;
+            ref float c = ref Unsafe.Add(ref _c, first * _ldc);
+            Tiles<TSimd, TVec, TTile>(ref a, aStep, rowStride, depthStride, ref _panel, _bStride, _kc, ref c, mr * _ldc, _ldc, ref _bias, _accumulate, _relu, whole);
+            for (int tile = whole; tile < tiles; tile++)
+            {
+                int rows = Math.Min(mr, count - tile * mr);
+                ref float tileC = ref Unsafe.Add(ref c, tile * mr * _ldc);
+                if (_accumulate) CopyBlock(ref tileC, _ldc, ref _scratch, _w, rows, _cols);
+                Tiles<TSimd, TVec, TTile>(ref Unsafe.Add(ref a, tile * aStep), 0, rowStride, depthStride, ref _panel, _bStride, _kc,
+                    ref _scratch, 0, _w, ref _bias, _accumulate, _relu, 1);
+                CopyBlock(ref _scratch, _w, ref tileC, _ldc, rows, _cols);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The last <paramref name="rows"/> (fewer than TMain.Rows) rows of a block, read in place by a tile of exactly that
+    /// height: no packing, no padding rows. Each height is its own <see cref="Tiles"/> instance, compiled when first used.
+    /// </summary>
+    private static void Remainder<TSimd, TVec, TMain>(in Column column, ref float a, nint rowStride, nint depthStride, int first, int rows)
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile
+    {
+        switch (rows)
+        {
+            case 1: column.Run<TSimd, TVec, Rest<Size1, TMain>>(ref a, 0, rowStride, depthStride, first, 1); break;
+            case 2: column.Run<TSimd, TVec, Rest<Size2, TMain>>(ref a, 0, rowStride, depthStride, first, 2); break;
+            case 3: column.Run<TSimd, TVec, Rest<Size3, TMain>>(ref a, 0, rowStride, depthStride, first, 3); break;
+            case 4: column.Run<TSimd, TVec, Rest<Size4, TMain>>(ref a, 0, rowStride, depthStride, first, 4); break;
+            case 5: column.Run<TSimd, TVec, Rest<Size5, TMain>>(ref a, 0, rowStride, depthStride, first, 5); break;
+            case 6: column.Run<TSimd, TVec, Rest<Size6, TMain>>(ref a, 0, rowStride, depthStride, first, 6); break;
+            case 7: column.Run<TSimd, TVec, Rest<Size7, TMain>>(ref a, 0, rowStride, depthStride, first, 7); break;
+            case 8: column.Run<TSimd, TVec, Rest<Size8, TMain>>(ref a, 0, rowStride, depthStride, first, 8); break;
+            case 9: column.Run<TSimd, TVec, Rest<Size9, TMain>>(ref a, 0, rowStride, depthStride, first, 9); break;
+            case 10: column.Run<TSimd, TVec, Rest<Size10, TMain>>(ref a, 0, rowStride, depthStride, first, 10); break;
+            default: column.Run<TSimd, TVec, Rest<Size11, TMain>>(ref a, 0, rowStride, depthStride, first, 11); break;
+        }
+    }
+
+    /// <summary>A remainder tile: <typeparamref name="TRows"/> rows, TMain's vectors and layout, read in place.</summary>
+    private readonly struct Rest<TRows, TMain> : ITile where TRows : struct, ISize where TMain : struct, ITile
+    {
+        public static int Rows => TRows.Value;
+        public static int Vectors => TMain.Vectors;
+        public static bool InPlace => true;
+        public static bool UnitRow => TMain.UnitRow;
+    }
+
+    private readonly struct Size1 : ISize { public static int Value => 1; }
+    private readonly struct Size2 : ISize { public static int Value => 2; }
+    private readonly struct Size3 : ISize { public static int Value => 3; }
+    private readonly struct Size4 : ISize { public static int Value => 4; }
+    private readonly struct Size5 : ISize { public static int Value => 5; }
+    private readonly struct Size6 : ISize { public static int Value => 6; }
+    private readonly struct Size7 : ISize { public static int Value => 7; }
+    private readonly struct Size8 : ISize { public static int Value => 8; }
+    private readonly struct Size9 : ISize { public static int Value => 9; }
+    private readonly struct Size10 : ISize { public static int Value => 10; }
+    private readonly struct Size11 : ISize { public static int Value => 11; }
+
+    /// <summary>
+    /// <paramref name="count"/> register tiles of <typeparamref name="TTile"/>'s shape (rows × vectors of C, constants)
+    /// down a block of rows, one panel, over kc depths: tile i reads A from <paramref name="a0"/> + i·<paramref name="aStep"/>,
+    /// at a[r·rowStride + p·depthStride], and writes C from <paramref name="c0"/> + i·<paramref name="cStep"/>, rows
+    /// <paramref name="ldc"/> apart; B (<paramref name="bPanel"/>) is a panel of <c>vectors</c> vectors per depth, rows <paramref name="bStride"/> apart.
+    /// One method per shape, called once per block and panel, not inlined into the blocked loops: every size in it is a
+    /// constant, and no call may appear inside (it would make the JIT keep the accumulators in memory).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void Tiles<TSimd, TVec, TTile>(ref float a0, nint aStep, nint rowStride, nint depthStride, ref float bPanel, nint bStride, nint kc,
+        ref float c0, nint cStep, nint ldc, ref float bias, bool accumulate, bool relu, int count)
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TTile : struct, ITile
+    {
+        int rows = TTile.Rows, vectors = TTile.Vectors;
+        for (int tile = 0; tile < count; tile++)
+        {
+            ref float a = ref Unsafe.Add(ref a0, tile * aStep), b = ref bPanel, c = ref Unsafe.Add(ref c0, tile * cStep);
+            nint w = TSimd.Width;
+            // C's old values, or the bias (the same for every row): one branch, not one per accumulator.
+            TVec c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71, c80, c81, c90, c91, c100, c101, c110, c111;
+            if (accumulate)
+            {
+                c00 = TSimd.Load(ref c, 0); c01 = vectors < 2 ? default : TSimd.Load(ref c, w);
+                c10 = rows <= 1 ? default : TSimd.Load(ref c, 1 * ldc); c11 = rows <= 1 || vectors < 2 ? default : TSimd.Load(ref c, 1 * ldc + w);
+                c20 = rows <= 2 ? default : TSimd.Load(ref c, 2 * ldc); c21 = rows <= 2 || vectors < 2 ? default : TSimd.Load(ref c, 2 * ldc + w);
+                c30 = rows <= 3 ? default : TSimd.Load(ref c, 3 * ldc); c31 = rows <= 3 || vectors < 2 ? default : TSimd.Load(ref c, 3 * ldc + w);
+                c40 = rows <= 4 ? default : TSimd.Load(ref c, 4 * ldc); c41 = rows <= 4 || vectors < 2 ? default : TSimd.Load(ref c, 4 * ldc + w);
+                c50 = rows <= 5 ? default : TSimd.Load(ref c, 5 * ldc); c51 = rows <= 5 || vectors < 2 ? default : TSimd.Load(ref c, 5 * ldc + w);
+                c60 = rows <= 6 ? default : TSimd.Load(ref c, 6 * ldc); c61 = rows <= 6 || vectors < 2 ? default : TSimd.Load(ref c, 6 * ldc + w);
+                c70 = rows <= 7 ? default : TSimd.Load(ref c, 7 * ldc); c71 = rows <= 7 || vectors < 2 ? default : TSimd.Load(ref c, 7 * ldc + w);
+                c80 = rows <= 8 ? default : TSimd.Load(ref c, 8 * ldc); c81 = rows <= 8 || vectors < 2 ? default : TSimd.Load(ref c, 8 * ldc + w);
+                c90 = rows <= 9 ? default : TSimd.Load(ref c, 9 * ldc); c91 = rows <= 9 || vectors < 2 ? default : TSimd.Load(ref c, 9 * ldc + w);
+                c100 = rows <= 10 ? default : TSimd.Load(ref c, 10 * ldc); c101 = rows <= 10 || vectors < 2 ? default : TSimd.Load(ref c, 10 * ldc + w);
+                c110 = rows <= 11 ? default : TSimd.Load(ref c, 11 * ldc); c111 = rows <= 11 || vectors < 2 ? default : TSimd.Load(ref c, 11 * ldc + w);
+            }
+            else
+            {
+                TVec i0 = TSimd.Load(ref bias, 0), i1 = vectors < 2 ? default : TSimd.Load(ref bias, w);
+                c00 = i0; c01 = i1; c10 = i0; c11 = i1; c20 = i0; c21 = i1; c30 = i0; c31 = i1; c40 = i0; c41 = i1; c50 = i0; c51 = i1;
+                c60 = i0; c61 = i1; c70 = i0; c71 = i1; c80 = i0; c81 = i1; c90 = i0; c91 = i1; c100 = i0; c101 = i1; c110 = i0; c111 = i1;
+            }
+            for (nint p = 0; p < kc; p++)
+            {
+                TVec b0 = TSimd.Load(ref b, 0), b1 = vectors > 1 ? TSimd.Load(ref b, w) : default;
+                TVec g = TSimd.BroadcastPinned(ref a);
+                c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
+                if (rows > 1) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 1 * rowStride)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
+                if (rows > 2) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 2 * rowStride)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
+                if (rows > 3) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 3 * rowStride)); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
+                if (rows > 4) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 4 * rowStride)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
+                if (rows > 5) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 5 * rowStride)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
+                if (rows > 6) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 6 * rowStride)); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
+                if (rows > 7) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 7 * rowStride)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
+                if (rows > 8) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 8 * rowStride)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
+                if (rows > 9) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 9 * rowStride)); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
+                if (rows > 10) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
+                if (rows > 11) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
+                a = ref Unsafe.Add(ref a, depthStride);
+                b = ref Unsafe.Add(ref b, bStride);
+            }
+            if (relu)
+            {
+                c00 = TSimd.Relu(c00); c01 = TSimd.Relu(c01);
+                c10 = TSimd.Relu(c10); c11 = TSimd.Relu(c11);
+                c20 = TSimd.Relu(c20); c21 = TSimd.Relu(c21);
+                c30 = TSimd.Relu(c30); c31 = TSimd.Relu(c31);
+                c40 = TSimd.Relu(c40); c41 = TSimd.Relu(c41);
+                c50 = TSimd.Relu(c50); c51 = TSimd.Relu(c51);
+                c60 = TSimd.Relu(c60); c61 = TSimd.Relu(c61);
+                c70 = TSimd.Relu(c70); c71 = TSimd.Relu(c71);
+                c80 = TSimd.Relu(c80); c81 = TSimd.Relu(c81);
+                c90 = TSimd.Relu(c90); c91 = TSimd.Relu(c91);
+                c100 = TSimd.Relu(c100); c101 = TSimd.Relu(c101);
+                c110 = TSimd.Relu(c110); c111 = TSimd.Relu(c111);
+            }
+            Store<TSimd, TVec>(c00, c01, ref c, vectors);
+            if (rows > 1) Store<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, 1 * ldc), vectors);
+            if (rows > 2) Store<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * ldc), vectors);
+            if (rows > 3) Store<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * ldc), vectors);
+            if (rows > 4) Store<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * ldc), vectors);
+            if (rows > 5) Store<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * ldc), vectors);
+            if (rows > 6) Store<TSimd, TVec>(c60, c61, ref Unsafe.Add(ref c, 6 * ldc), vectors);
+            if (rows > 7) Store<TSimd, TVec>(c70, c71, ref Unsafe.Add(ref c, 7 * ldc), vectors);
+            if (rows > 8) Store<TSimd, TVec>(c80, c81, ref Unsafe.Add(ref c, 8 * ldc), vectors);
+            if (rows > 9) Store<TSimd, TVec>(c90, c91, ref Unsafe.Add(ref c, 9 * ldc), vectors);
+            if (rows > 10) Store<TSimd, TVec>(c100, c101, ref Unsafe.Add(ref c, 10 * ldc), vectors);
+            if (rows > 11) Store<TSimd, TVec>(c110, c111, ref Unsafe.Add(ref c, 11 * ldc), vectors);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool relu)
+    private static void Store<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        TSimd.Store(relu ? TSimd.Relu(v0) : v0, ref c, 0);
-        if (vectors > 1) TSimd.Store(relu ? TSimd.Relu(v1) : v1, ref c, TSimd.Width);
+        TSimd.Store(v0, ref c, 0);
+        if (vectors > 1) TSimd.Store(v1, ref c, TSimd.Width);
     }
 
     /// <summary>

@@ -83,6 +83,36 @@ public sealed class GemmTests
         Assert.All(c.AsSpan(m * n).ToArray(), v => Assert.Equal(42f, v));
     }
 
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(0, 20)]
+    [InlineData(0, 10)]
+    [InlineData(1, 5)]
+    [InlineData(1, 20)]
+    public void Every_row_count_reads_A_in_place_exactly(int layout, int n)
+    {
+        // Rows read in place that do not fill a tile take a remainder tile of their exact height (1 to 11 rows): every
+        // m from 1 to 2 tiles of 12 plus one, A ending where its last row ends (nothing past it may be read into C), C's
+        // rows contiguous (the spill path when n is not whole panels) and guarded past its end.
+        const int k = 9;
+        for (int m = 1; m <= 25; m++)
+        {
+            (nint aRow, nint aDepth) = layout == 0 ? ((nint)k, (nint)1) : (1, m);
+            float[] a = KernelCheck.Uniform(m, m * k, -1f, 1f), b = KernelCheck.Uniform(11, k * n, -1f, 1f), bias = KernelCheck.Uniform(12, n, -1f, 1f);
+            var c = new float[m * n + 64];
+            c.AsSpan(m * n).Fill(42f);
+            Gemm.MultiplyByRows(ref a[0], aRow, aDepth, ref b[0], n, ref c[0], n, m, n, k, bias, accumulate: false, relu: true);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double sum = bias[j];
+                    for (int p = 0; p < k; p++) sum += (double)a[i * aRow + p * aDepth] * b[p * n + j];
+                    KernelCheck.Near(Math.Max(sum, 0), c[i * n + j], 1e-5, 1e-5 * k, $"C[{i}, {j}] of {m} rows");
+                }
+            Assert.All(c.AsSpan(m * n).ToArray(), v => Assert.Equal(42f, v));
+        }
+    }
+
     [Fact]
     public void Packed_panels_hold_the_columns_and_zero_padding()
     {
