@@ -81,16 +81,8 @@ public static class Losses
         Span<float> block = stackalloc float[3 * 256 + 16];
         ref float zt = ref MemoryMarshal.GetReference(block); // zt[c·16 + s] = z[s0 + s, c]
         ref float rows = ref Unsafe.Add(ref zt, 256);
-        // The transposition reads 16 floats from each of 16 rows. Where that would pass the end of the logits (the last
-        // block of a batch), it reads a copy padded with zeros instead; lanes past count are then computed and unused.
-        Span<float> padded = block.Slice(512, 256 + 16);
-        ref float source = ref MemoryMarshal.GetReference(padded);
-        if ((s0 + 15) * classes + 16 > batch * classes)
-        {
-            padded.Clear();
-            logits.Slice(s0 * classes, count * classes).CopyTo(padded);
-        }
-        else source = ref zr;
+        // The transposition reads 16 floats from each of 16 rows.
+        ref float source = ref BlockSource(logits, s0, count, 16, 16, batch, classes, block.Slice(512, 256 + 16));
         Dense.Transpose16(ref source, classes, 16, ref zt, 16);
         Vector512<float> logSumExp = SoftmaxColumns<Simd512, Vector512<float>>(ref zt, classes, out Vector512<float> sum);
 
@@ -136,17 +128,9 @@ public static class Losses
         Span<float> block = stackalloc float[3 * 256 + 16];
         ref float zt = ref MemoryMarshal.GetReference(block); // zt[c·16 + s] = z[s0 + s, c]
         ref float rows = ref Unsafe.Add(ref zt, 256);         // rows[s·16 + c]
-        // The transposition reads 16 floats (8 with 8 classes or fewer) from each of 16 rows. Where that would pass the end
-        // of the logits (the last block), it reads a copy padded with zeros instead; lanes past count are then unused.
+        // The transposition reads 16 floats (8 with 8 classes or fewer) from each of 16 rows.
         int read = classes <= 8 ? 8 : 16;
-        Span<float> padded = block.Slice(512, 256 + 16);
-        ref float source = ref MemoryMarshal.GetReference(padded);
-        if ((s0 + 15) * classes + read > batch * classes)
-        {
-            padded.Clear();
-            logits.Slice(s0 * classes, count * classes).CopyTo(padded);
-        }
-        else source = ref zr;
+        ref float source = ref BlockSource(logits, s0, count, 16, read, batch, classes, block.Slice(512, 256 + 16));
         for (int h = 0; h < 16; h += 8)
         {
             Transposes.Block8(ref Unsafe.Add(ref source, h * classes), classes, ref Unsafe.Add(ref zt, h), 16);
@@ -209,6 +193,19 @@ public static class Losses
             Unsafe.Add(ref gr, at + targets[s0 + s]) -= invBatch;
         }
         return total;
+    }
+
+    /// <summary>
+    /// A block's logits (rows s0 … s0 + count − 1) for a transposition that reads <paramref name="read"/> floats from each
+    /// of <paramref name="rows"/> rows: in place, or, where that would pass the end of the logits (the last block of a
+    /// batch), a copy in <paramref name="padded"/> padded with zeros (lanes past count are then computed and unused).
+    /// </summary>
+    private static ref float BlockSource(ReadOnlySpan<float> logits, int s0, int count, int rows, int read, int batch, int classes, Span<float> padded)
+    {
+        if ((s0 + rows - 1) * classes + read <= batch * classes) return ref Unsafe.Add(ref MemoryMarshal.GetReference(logits), s0 * classes);
+        padded.Clear();
+        logits.Slice(s0 * classes, count * classes).CopyTo(padded);
+        return ref MemoryMarshal.GetReference(padded);
     }
 
     /// <summary>
