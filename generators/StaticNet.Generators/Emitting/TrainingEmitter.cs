@@ -120,7 +120,7 @@ internal static class TrainingEmitter
 
         w.Line();
         w.Line("// ---- Backward, from the last layer to the first that has parameters ----");
-        bool inG0 = true;
+        bool inG0 = true, throughReLU = false;
         for (int i = steps.Count - 1; i >= plan.FirstTrainableStep && i >= 0; i--)
         {
             Step step = steps[i];
@@ -131,8 +131,12 @@ internal static class TrainingEmitter
             string? inputGradient = i == plan.FirstTrainableStep ? null
                 : l.GradientToNewBuffer ? $"{(inG0 ? "g1" : "g0")}.Slice(0, batch * {l.Input.Size})"
                 : g;
-            if (step.FusedReLU is not null) w.Line($"Kernels.Activations.ReLUBackward({outputs[i]}, {g});");
-            l.EmitBackward(new BackwardContext(w, i == 0 ? "inputs" : outputs[i - 1], outputs[i], g, inputGradient, step.FusedReLU is not null, i + 1));
+            // The ReLU fused into this layer: its gradient is taken by the next layer's input-gradient product when it
+            // can (throughReLU), else here in a pass of its own.
+            if (step.FusedReLU is not null && !throughReLU) w.Line($"Kernels.Activations.ReLUBackward({outputs[i]}, {g});");
+            throughReLU = inputGradient is not null && l.MasksInputGradient && l.GradientToNewBuffer
+                && steps[i - 1].FusedReLU is not null && !steps[i - 1].Layer.IsView;
+            l.EmitBackward(new BackwardContext(w, i == 0 ? "inputs" : outputs[i - 1], outputs[i], g, inputGradient, step.FusedReLU is not null, i + 1, throughReLU));
             if (l.GradientToNewBuffer) inG0 = !inG0;
         }
 

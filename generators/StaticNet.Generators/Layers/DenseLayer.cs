@@ -61,8 +61,12 @@ internal sealed record DenseLayer(int Module, Shape Input, int Units, Init Init,
     {
         c.W.Line($"Kernels.Dense.BackwardParameters({c.Gradient}, {c.Input}, {ParameterSlice("grad", 0)}, {ParameterSlice("grad", 1)}, batch, {In}, {Units});");
         if (c.InputGradient is not null)
-            c.W.Line($"Kernels.Dense.BackwardInput({c.Gradient}, {ParameterSlice("p", 0)}, {c.InputGradient}, batch, {In}, {Units});");
+            c.W.Line(c.InputThroughReLU
+                ? $"Kernels.Dense.BackwardInput({c.Gradient}, {ParameterSlice("p", 0)}, {c.InputGradient}, batch, {In}, {Units}, reluOutput: {c.Input}); // and through the ReLU before"
+                : $"Kernels.Dense.BackwardInput({c.Gradient}, {ParameterSlice("p", 0)}, {c.InputGradient}, batch, {In}, {Units});");
     }
+
+    public override bool MasksInputGradient => true;
 
     public override bool HasPenalty => L1 != 0f || L2 != 0f;
 

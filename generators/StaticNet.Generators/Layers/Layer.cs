@@ -75,6 +75,12 @@ internal abstract record Layer(int Module, Shape Input, Shape Output)
     public virtual bool GradientToNewBuffer => false;
 
     /// <summary>
+    /// The backward pass can take the gradient of a ReLU fused into the previous layer inside its input-gradient product
+    /// (<see cref="BackwardContext.InputThroughReLU"/>), instead of a separate pass over the gradient.
+    /// </summary>
+    public virtual bool MasksInputGradient => false;
+
+    /// <summary>
     /// The code that makes this layer's packed copy in a frozen snapshot, or null when it reads the parameters as they
     /// are: a length (an expression, since it depends on the machine's vector width) and the packing into a span of it.
     /// </summary>
@@ -179,6 +185,12 @@ internal sealed class ForwardContext
     /// <summary>The next module is a ReLU that this layer applies itself.</summary>
     public bool FusedReLU { get; }
 
+    /// <summary>
+    /// The input is the output of the previous layer's fused ReLU, and the input gradient must pass through that ReLU
+    /// here (<see cref="Layer.MasksInputGradient"/>): masked by <see cref="Input"/> &gt; 0 as it is written.
+    /// </summary>
+    public bool InputThroughReLU { get; }
+
     private int Step { get; }
 
     /// <summary>The workspace slice named <paramref name="name"/> in <see cref="Layer.TrainingScratch"/> (training only).</summary>
@@ -190,9 +202,11 @@ internal sealed class ForwardContext
 /// <summary>What a layer's backward code reads and writes.</summary>
 internal sealed class BackwardContext
 {
-    public BackwardContext(CodeWriter writer, string input, string output, string gradient, string? inputGradient, bool fusedReLU, int step)
+    public BackwardContext(CodeWriter writer, string input, string output, string gradient, string? inputGradient, bool fusedReLU, int step,
+        bool inputThroughReLU = false)
     {
         W = writer; Input = input; Output = output; Gradient = gradient; InputGradient = inputGradient; FusedReLU = fusedReLU; Step = step;
+        InputThroughReLU = inputThroughReLU;
     }
 
     public CodeWriter W { get; }
@@ -215,6 +229,12 @@ internal sealed class BackwardContext
     public string? InputGradient { get; }
 
     public bool FusedReLU { get; }
+
+    /// <summary>
+    /// The input is the output of the previous layer's fused ReLU, and the input gradient must pass through that ReLU
+    /// here (<see cref="Layer.MasksInputGradient"/>): masked by <see cref="Input"/> &gt; 0 as it is written.
+    /// </summary>
+    public bool InputThroughReLU { get; }
 
     private int Step { get; }
 

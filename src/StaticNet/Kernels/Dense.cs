@@ -167,20 +167,30 @@ public static partial class Dense
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 
-    /// <summary>Overwrites <c>dx[s, i] = Σₒ dy[s, o]·W[o, i]</c>.</summary>
+    /// <summary>
+    /// Overwrites <c>dx[s, i] = Σₒ dy[s, o]·W[o, i]</c>; with <paramref name="reluOutput"/> (the output of a ReLU that is
+    /// this layer's input, <c>[batch, inSize]</c>), the gradient through that ReLU as well: dx where reluOutput &gt; 0,
+    /// else 0, as <see cref="Activations.ReLUBackward"/> (fused into the product's last store).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     public static void BackwardInput(ReadOnlySpan<float> dy, ReadOnlySpan<float> weight, Span<float> dx,
-        int batch, int inSize, int outSize)
+        int batch, int inSize, int outSize, ReadOnlySpan<float> reluOutput = default)
     {
         CheckSizes(dx.Length, batch * inSize, weight.Length, inSize * outSize, outSize, outSize, dy.Length, batch * outSize);
+        if (!reluOutput.IsEmpty && reluOutput.Length < batch * inSize)
+            throw new ArgumentException($"Expected at least {batch * inSize} ReLU outputs, got {reluOutput.Length}.", nameof(reluOutput));
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float wr = ref MemoryMarshal.GetReference(weight);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
-        // dx[s, :] = Σₒ dy[s, o]·W[o, :]: A = dy, B = W's rows packed into panels.
+        // dx[s, :] = Σₒ dy[s, o]·W[o, :]: A = dy, B = W's rows in place.
         if (Vector128.IsHardwareAccelerated)
-            Product(ref dyr, outSize, 1, ref wr, inSize, 1, outSize, inSize, ref dxr, inSize, batch, default, relu: false);
-        else
-            BackwardInputScalar(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
+        {
+            Gemm.MultiplyByRows(ref dyr, outSize, 1, ref wr, inSize, ref dxr, inSize, batch, inSize, outSize, default, accumulate: false, relu: false,
+                reluOutput.IsEmpty ? default : reluOutput.Slice(0, batch * inSize));
+            return;
+        }
+        BackwardInputScalar(ref dyr, ref wr, ref dxr, batch, inSize, outSize);
+        if (!reluOutput.IsEmpty) Activations.ReLUBackward(reluOutput.Slice(0, batch * inSize), dx.Slice(0, batch * inSize));
     }
 
     /// <summary>

@@ -128,46 +128,50 @@ internal static class Gemm
         if (packedB.Length < PackedLength(k, n)) throw new ArgumentException($"Packed B needs {PackedLength(k, n)} floats, but the span has {packedB.Length}.", nameof(packedB));
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} floats, but the span has {bias.Length}.", nameof(bias));
         if (m == 0 || n == 0) return;
-        Core(ref a, aRow, aDepth, ref MemoryMarshal.GetReference(packedB), Packed, ref c, ldc, m, n, k, bias, accumulate, relu);
+        Core(ref a, aRow, aDepth, ref MemoryMarshal.GetReference(packedB), Packed, ref c, ldc, m, n, k, bias, accumulate, relu, ref Unsafe.NullRef<float>());
     }
 
     /// <summary>
     /// <see cref="Multiply"/> with B read where it is, row-major: B[p, j] = b[p·<paramref name="ldb"/> + j], no packing
     /// (only a last, partial panel is copied, so nothing past column n of a row is read). For the backward products,
-    /// whose B (activations, weights) is already laid out by rows.
+    /// whose B (activations, weights) is already laid out by rows. With a <paramref name="mask"/> (C's layout, rows ldc
+    /// apart), C[i, j] is kept where mask[i·ldc + j] &gt; 0 and is 0 elsewhere: the gradient through a ReLU whose output
+    /// the mask is, as <see cref="Activations.ReLUBackward"/> computes it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyByRows(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
-        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ReadOnlySpan<float> mask = default)
     {
         if (ldb < n) throw new ArgumentException($"B's rows are {ldb} floats apart, fewer than its {n} columns.", nameof(ldb));
         if (!bias.IsEmpty && bias.Length < n) throw new ArgumentException($"The bias needs {n} floats, but the span has {bias.Length}.", nameof(bias));
         if (m == 0 || n == 0) return;
-        Core(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+        if (!mask.IsEmpty && mask.Length < (m - 1) * ldc + n) throw new ArgumentException($"The mask needs {(m - 1) * ldc + n} floats, but the span has {mask.Length}.", nameof(mask));
+        Core(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu,
+            ref mask.IsEmpty ? ref Unsafe.NullRef<float>() : ref MemoryMarshal.GetReference(mask));
     }
 
     /// <summary>The value of ldb that means "B is packed by <see cref="PackB"/>".</summary>
     private const nint Packed = -1;
 
     private static unsafe void Core(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
-        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask)
     {
         int parts = Parallelism.PartsFor(2.0 * m * n * k, m / SplitRows);
         // A stays pinned: the kernel broadcasts its values by pointer (ISimd.BroadcastPinned).
         fixed (float* pinned = &a)
         {
-            if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, parts);
-            else Dispatch(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (parts > 1) MultiplyInParts(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask, parts);
+            else Dispatch(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dispatch(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
-        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask)
     {
-        if (Vector512.IsHardwareAccelerated) Run<Simd512, Vector512<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-        else if (Vector256.IsHardwareAccelerated) Run<Simd256, Vector256<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-        else Run<Simd128, Vector128<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+        if (Vector512.IsHardwareAccelerated) Run<Simd512, Vector512<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+        else if (Vector256.IsHardwareAccelerated) Run<Simd256, Vector256<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+        else Run<Simd128, Vector128<float>>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
     }
 
     /// <summary>
@@ -176,12 +180,12 @@ internal static class Gemm
     /// duration, so that the workers can hold it by pointer.
     /// </summary>
     private static unsafe void MultiplyInParts(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
-        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, int parts)
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask, int parts)
     {
         int rows = (m / parts + SplitRows - 1) / SplitRows * SplitRows;
-        fixed (float* pa = &a, pb = &b, pc = &c, pbias = bias)
+        fixed (float* pa = &a, pb = &b, pc = &c, pbias = bias, pmask = &mask)
         {
-            nint aAddress = (nint)pa, bAddress = (nint)pb, cAddress = (nint)pc, biasAddress = (nint)pbias;
+            nint aAddress = (nint)pa, bAddress = (nint)pb, cAddress = (nint)pc, biasAddress = (nint)pbias, maskAddress = (nint)pmask;
             int biasLength = bias.Length;
             Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
@@ -189,7 +193,8 @@ internal static class Gemm
                 if (count <= 0) return;
                 Dispatch(ref Unsafe.AsRef<float>((float*)aAddress + first * aRow), aRow, aDepth, ref Unsafe.AsRef<float>((float*)bAddress), ldb,
                     ref Unsafe.AsRef<float>((float*)cAddress + first * ldc), ldc, count, n, k,
-                    biasLength == 0 ? default : new ReadOnlySpan<float>((float*)biasAddress, biasLength), accumulate, relu);
+                    biasLength == 0 ? default : new ReadOnlySpan<float>((float*)biasAddress, biasLength), accumulate, relu,
+                    ref maskAddress == 0 ? ref Unsafe.NullRef<float>() : ref Unsafe.AsRef<float>((float*)maskAddress + first * ldc));
             });
         }
     }
@@ -229,7 +234,7 @@ internal static class Gemm
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
-        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
         bool one = n <= TSimd.Width, wide = WideRegisterFile;
@@ -239,21 +244,21 @@ internal static class Gemm
         // its rows are contiguous, and packing them cost more than it saved at every size measured (64 to 784 wide).
         if ((aRow == 1 && panels >= 8) || (aRow != 1 && aDepth != 1))
         {
-            if (one) Blocks<TSimd, TVec, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, Packed12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+            else if (wide) Blocks<TSimd, TVec, Packed12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+            else Blocks<TSimd, TVec, Packed6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
         }
         else if (aRow == 1)
         {
-            if (one) Blocks<TSimd, TVec, UnitRow12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, UnitRow12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, UnitRow6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, UnitRow12x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+            else if (wide) Blocks<TSimd, TVec, UnitRow12x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+            else Blocks<TSimd, TVec, UnitRow6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
         }
         else
         {
-            if (one) Blocks<TSimd, TVec, RowMajor8x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else if (wide) Blocks<TSimd, TVec, RowMajor8x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
-            else Blocks<TSimd, TVec, RowMajor6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu);
+            if (one) Blocks<TSimd, TVec, RowMajor8x1>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+            else if (wide) Blocks<TSimd, TVec, RowMajor8x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
+            else Blocks<TSimd, TVec, RowMajor6x2>(ref a, aRow, aDepth, ref b, ldb, ref c, ldc, m, n, k, bias, accumulate, relu, ref mask);
         }
     }
 
@@ -264,7 +269,7 @@ internal static class Gemm
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Blocks<TSimd, TVec, TMain>(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
-        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu)
+        int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile
     {
         int w = TMain.Vectors * TSimd.Width, mr = TMain.Rows;
@@ -298,7 +303,7 @@ internal static class Gemm
             for (int pc = 0; pc < k; pc += kcMax)
             {
                 int kc = Math.Min(kcMax, k - pc);
-                bool add = accumulate || pc > 0, last = relu && pc + kc == k;
+                bool add = accumulate || pc > 0, final = pc + kc == k, last = relu && final;
                 for (int ic = 0; ic < m; ic += RowBlock)
                 {
                     int mc = Math.Min(RowBlock, m - ic);
@@ -334,7 +339,10 @@ internal static class Gemm
                         }
                         ref float panelBias = ref Unsafe.Add(ref bp0, q * w);
                         ref float blockC = ref Unsafe.Add(ref c, ic * ldc + q * w);
-                        var column = new Column(ref blockC, ldc, ref panel, bStride, kc, ref panelBias, add, last, ref t, w, cols, spill ? end - (long)ic * ldc - q * w - w : -1);
+                        // The mask applies once C is complete, after the last depth block.
+                        ref float blockMask = ref !final || Unsafe.IsNullRef(ref mask) ? ref Unsafe.NullRef<float>() : ref Unsafe.Add(ref mask, ic * ldc + q * w);
+                        var column = new Column(ref blockC, ldc, ref panel, bStride, kc, ref panelBias, add, last, ref blockMask, ref t, w, cols,
+                            spill ? end - (long)ic * ldc - q * w - w : -1);
                         if (TMain.InPlace)
                         {
                             // In place: whole tiles, then a remainder of exactly the rows left.
@@ -358,7 +366,7 @@ internal static class Gemm
     /// </summary>
     private readonly ref struct Column
     {
-        private readonly ref float _c, _panel, _bias, _scratch;
+        private readonly ref float _c, _panel, _bias, _mask, _scratch;
         private readonly nint _ldc, _bStride, _kc;
         private readonly bool _accumulate, _relu;
         private readonly int _w, _cols;
@@ -366,9 +374,9 @@ internal static class Gemm
         private readonly long _spillEnd;
 
         public Column(ref float c, nint ldc, ref float panel, nint bStride, nint kc, ref float bias, bool accumulate, bool relu,
-            ref float scratch, int w, int cols, long spillEnd)
+            ref float mask, ref float scratch, int w, int cols, long spillEnd)
         {
-            _c = ref c; _panel = ref panel; _bias = ref bias; _scratch = ref scratch;
+            _c = ref c; _panel = ref panel; _bias = ref bias; _mask = ref mask; _scratch = ref scratch;
             _ldc = ldc; _bStride = bStride; _kc = kc; _accumulate = accumulate; _relu = relu; _w = w; _cols = cols; _spillEnd = spillEnd;
         }
 
@@ -386,15 +394,19 @@ internal static class Gemm
                 && (_cols == _w || (_spillEnd >= 0 && (long)(first + whole * mr + mr - 1) * _ldc <= _spillEnd)))
                 whole++;
             ref float c = ref Unsafe.Add(ref _c, first * _ldc);
-            Tiles<TSimd, TVec, TTile>(ref a, aStep, rowStride, depthStride, ref _panel, _bStride, _kc, ref c, mr * _ldc, _ldc, ref _bias, _accumulate, _relu, whole);
+            bool masked = !Unsafe.IsNullRef(ref _mask);
+            ref float mask = ref masked ? ref Unsafe.Add(ref _mask, first * _ldc) : ref _mask;
+            Tiles<TSimd, TVec, TTile>(ref a, aStep, rowStride, depthStride, ref _panel, _bStride, _kc, ref c, mr * _ldc, _ldc, ref _bias, _accumulate, _relu,
+                ref mask, whole);
             for (int tile = whole; tile < tiles; tile++)
             {
                 int rows = Math.Min(mr, count - tile * mr);
                 ref float tileC = ref Unsafe.Add(ref c, tile * mr * _ldc);
                 if (_accumulate) CopyBlock(ref tileC, _ldc, ref _scratch, _w, rows, _cols);
                 Tiles<TSimd, TVec, TTile>(ref Unsafe.Add(ref a, tile * aStep), 0, rowStride, depthStride, ref _panel, _bStride, _kc,
-                    ref _scratch, 0, _w, ref _bias, _accumulate, _relu, 1);
-                CopyBlock(ref _scratch, _w, ref tileC, _ldc, rows, _cols);
+                    ref _scratch, 0, _w, ref _bias, _accumulate, _relu, ref Unsafe.NullRef<float>(), 1);
+                if (masked) CopyBlockMasked(ref _scratch, _w, ref tileC, _ldc, ref Unsafe.Add(ref mask, tile * mr * _ldc), rows, _cols);
+                else CopyBlock(ref _scratch, _w, ref tileC, _ldc, rows, _cols);
             }
         }
     }
@@ -453,7 +465,7 @@ internal static class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Tiles<TSimd, TVec, TTile>(ref float a0, nint aStep, nint rowStride, nint depthStride, ref float bPanel, nint bStride, nint kc,
-        ref float c0, nint cStep, nint ldc, ref float bias, bool accumulate, bool relu, int count)
+        ref float c0, nint cStep, nint ldc, ref float bias, bool accumulate, bool relu, ref float mask0, int count)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TTile : struct, ITile
     {
         int rows = TTile.Rows, vectors = TTile.Vectors;
@@ -518,6 +530,23 @@ internal static class Gemm
                 c100 = TSimd.Relu(c100); c101 = TSimd.Relu(c101);
                 c110 = TSimd.Relu(c110); c111 = TSimd.Relu(c111);
             }
+            if (!Unsafe.IsNullRef(ref mask0))
+            {
+                // Through the ReLU whose output the mask is: kept where mask > 0, else 0.
+                ref float mask = ref Unsafe.Add(ref mask0, tile * cStep);
+                { c00 = Masked<TSimd, TVec>(c00, ref mask); if (vectors > 1) c01 = Masked<TSimd, TVec>(c01, ref Unsafe.Add(ref mask, w)); }
+                if (rows > 1) { c10 = Masked<TSimd, TVec>(c10, ref Unsafe.Add(ref mask, 1 * ldc)); if (vectors > 1) c11 = Masked<TSimd, TVec>(c11, ref Unsafe.Add(ref mask, 1 * ldc + w)); }
+                if (rows > 2) { c20 = Masked<TSimd, TVec>(c20, ref Unsafe.Add(ref mask, 2 * ldc)); if (vectors > 1) c21 = Masked<TSimd, TVec>(c21, ref Unsafe.Add(ref mask, 2 * ldc + w)); }
+                if (rows > 3) { c30 = Masked<TSimd, TVec>(c30, ref Unsafe.Add(ref mask, 3 * ldc)); if (vectors > 1) c31 = Masked<TSimd, TVec>(c31, ref Unsafe.Add(ref mask, 3 * ldc + w)); }
+                if (rows > 4) { c40 = Masked<TSimd, TVec>(c40, ref Unsafe.Add(ref mask, 4 * ldc)); if (vectors > 1) c41 = Masked<TSimd, TVec>(c41, ref Unsafe.Add(ref mask, 4 * ldc + w)); }
+                if (rows > 5) { c50 = Masked<TSimd, TVec>(c50, ref Unsafe.Add(ref mask, 5 * ldc)); if (vectors > 1) c51 = Masked<TSimd, TVec>(c51, ref Unsafe.Add(ref mask, 5 * ldc + w)); }
+                if (rows > 6) { c60 = Masked<TSimd, TVec>(c60, ref Unsafe.Add(ref mask, 6 * ldc)); if (vectors > 1) c61 = Masked<TSimd, TVec>(c61, ref Unsafe.Add(ref mask, 6 * ldc + w)); }
+                if (rows > 7) { c70 = Masked<TSimd, TVec>(c70, ref Unsafe.Add(ref mask, 7 * ldc)); if (vectors > 1) c71 = Masked<TSimd, TVec>(c71, ref Unsafe.Add(ref mask, 7 * ldc + w)); }
+                if (rows > 8) { c80 = Masked<TSimd, TVec>(c80, ref Unsafe.Add(ref mask, 8 * ldc)); if (vectors > 1) c81 = Masked<TSimd, TVec>(c81, ref Unsafe.Add(ref mask, 8 * ldc + w)); }
+                if (rows > 9) { c90 = Masked<TSimd, TVec>(c90, ref Unsafe.Add(ref mask, 9 * ldc)); if (vectors > 1) c91 = Masked<TSimd, TVec>(c91, ref Unsafe.Add(ref mask, 9 * ldc + w)); }
+                if (rows > 10) { c100 = Masked<TSimd, TVec>(c100, ref Unsafe.Add(ref mask, 10 * ldc)); if (vectors > 1) c101 = Masked<TSimd, TVec>(c101, ref Unsafe.Add(ref mask, 10 * ldc + w)); }
+                if (rows > 11) { c110 = Masked<TSimd, TVec>(c110, ref Unsafe.Add(ref mask, 11 * ldc)); if (vectors > 1) c111 = Masked<TSimd, TVec>(c111, ref Unsafe.Add(ref mask, 11 * ldc + w)); }
+            }
             Store<TSimd, TVec>(c00, c01, ref c, vectors);
             if (rows > 1) Store<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, 1 * ldc), vectors);
             if (rows > 2) Store<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * ldc), vectors);
@@ -532,6 +561,12 @@ internal static class Gemm
             if (rows > 11) Store<TSimd, TVec>(c110, c111, ref Unsafe.Add(ref c, 11 * ldc), vectors);
         }
     }
+
+    /// <summary>v where the mask's lanes are &gt; 0, else 0 (also 0 for a NaN mask, as <see cref="Activations.ReLUBackward"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Masked<TSimd, TVec>(TVec v, ref float mask)
+        where TSimd : struct, ISimd<TVec> where TVec : struct =>
+        TSimd.ConditionalSelect(TSimd.GreaterThan(TSimd.Load(ref mask, 0), TSimd.Zero), v, TSimd.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors)
@@ -574,6 +609,14 @@ internal static class Gemm
             for (int r = rows; r < mr; r++)
                 for (int p = 0; p < kc; p++) Unsafe.Add(ref tile, (nint)p * mr + r) = 0f;
         }
+    }
+
+    /// <summary><see cref="CopyBlock"/> through the ReLU whose output <paramref name="mask"/> is (rows <paramref name="dstStride"/> apart, as dst).</summary>
+    private static void CopyBlockMasked(ref float src, nint srcStride, ref float dst, nint dstStride, ref float mask, int rows, int cols)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+                Unsafe.Add(ref dst, r * dstStride + j) = Unsafe.Add(ref mask, r * dstStride + j) > 0f ? Unsafe.Add(ref src, r * srcStride + j) : 0f;
     }
 
     private static void CopyBlock(ref float src, nint srcStride, ref float dst, nint dstStride, int rows, int cols)

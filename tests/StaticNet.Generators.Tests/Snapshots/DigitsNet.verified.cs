@@ -207,13 +207,11 @@ namespace Samples
             // ---- Backward, from the last layer to the first that has parameters ----
             // Layer 4: Dense 16 -> 10 (weight [10, 16] at 2608, bias at 2768)
             Kernels.Dense.BackwardParameters(g0.Slice(0, batch * 10), a2, grad.Slice(2608, 160), grad.Slice(2768, 10), batch, 16, 10);
-            Kernels.Dense.BackwardInput(g0.Slice(0, batch * 10), p.Slice(2608, 160), g1.Slice(0, batch * 16), batch, 16, 10);
+            Kernels.Dense.BackwardInput(g0.Slice(0, batch * 10), p.Slice(2608, 160), g1.Slice(0, batch * 16), batch, 16, 10, reluOutput: a2); // and through the ReLU before
             // Layer 2: Dense 32 -> 16 (weight [16, 32] at 2080, bias at 2592), then layer 3: ReLU (fused)
-            Kernels.Activations.ReLUBackward(a2, g1.Slice(0, batch * 16));
             Kernels.Dense.BackwardParameters(g1.Slice(0, batch * 16), a1, grad.Slice(2080, 512), grad.Slice(2592, 16), batch, 32, 16);
-            Kernels.Dense.BackwardInput(g1.Slice(0, batch * 16), p.Slice(2080, 512), g0.Slice(0, batch * 32), batch, 32, 16);
+            Kernels.Dense.BackwardInput(g1.Slice(0, batch * 16), p.Slice(2080, 512), g0.Slice(0, batch * 32), batch, 32, 16, reluOutput: a1); // and through the ReLU before
             // Layer 0: Dense 64 -> 32 (weight [32, 64] at 0, bias at 2048), then layer 1: ReLU (fused)
-            Kernels.Activations.ReLUBackward(a1, g0.Slice(0, batch * 32));
             Kernels.Dense.BackwardParameters(g0.Slice(0, batch * 32), inputs, grad.Slice(0, 2048), grad.Slice(2048, 32), batch, 64, 32);
             return loss;
         }

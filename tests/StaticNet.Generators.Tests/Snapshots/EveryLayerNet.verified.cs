@@ -313,9 +313,8 @@ namespace Samples
             Kernels.Activations.SoftmaxBackward(a18, g0.Slice(0, batch * 3), batch, 3);
             // Layer 17: Dense 4 -> 3 (weight [3, 4] at 669, bias at 681)
             Kernels.Dense.BackwardParameters(g0.Slice(0, batch * 3), a16, grad.Slice(669, 12), grad.Slice(681, 3), batch, 4, 3);
-            Kernels.Dense.BackwardInput(g0.Slice(0, batch * 3), p.Slice(669, 12), g1.Slice(0, batch * 4), batch, 4, 3);
+            Kernels.Dense.BackwardInput(g0.Slice(0, batch * 3), p.Slice(669, 12), g1.Slice(0, batch * 4), batch, 4, 3, reluOutput: a16); // and through the ReLU before
             // Layer 15: Dense 17 -> 4 (weight [4, 17] at 597, bias at 665), then layer 16: ReLU (fused)
-            Kernels.Activations.ReLUBackward(a16, g1.Slice(0, batch * 4));
             Kernels.Dense.BackwardParameters(g1.Slice(0, batch * 4), a15, grad.Slice(597, 68), grad.Slice(665, 4), batch, 17, 4);
             Kernels.Dense.BackwardInput(g1.Slice(0, batch * 4), p.Slice(597, 68), g0.Slice(0, batch * 17), batch, 17, 4);
             // Layer 14: Sigmoid over 17

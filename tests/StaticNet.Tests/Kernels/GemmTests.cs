@@ -155,19 +155,27 @@ public sealed class ParallelismTests
         float[] a = KernelCheck.Uniform(5, m * k, -1f, 1f), b = KernelCheck.Uniform(6, k * n, -1f, 1f), bias = KernelCheck.Uniform(7, n, -1f, 1f);
         var packed = new float[Gemm.PackedLength(k, n)];
         Gemm.PackB(ref b[0], n, 1, k, n, packed);
+        float[] mask = KernelCheck.Uniform(8, m * n, -1f, 1f); // half the entries ≤ 0
         var one = new float[m * n];
         var two = new float[m * n];
+        var maskedOne = new float[m * n];
+        var maskedTwo = new float[m * n];
         Gemm.Multiply(ref a[0], k, 1, packed, ref one[0], n, m, n, k, bias, false, true);
+        Gemm.MultiplyByRows(ref a[0], k, 1, ref b[0], n, ref maskedOne[0], n, m, n, k, bias, false, false, mask);
         try
         {
             Parallelism.MaxDegree = 2;
             Gemm.Multiply(ref a[0], k, 1, packed, ref two[0], n, m, n, k, bias, false, true);
+            Gemm.MultiplyByRows(ref a[0], k, 1, ref b[0], n, ref maskedTwo[0], n, m, n, k, bias, false, false, mask);
         }
         finally
         {
             Parallelism.MaxDegree = 1;
         }
         Assert.Equal(one, two);
+        Assert.Equal(maskedOne, maskedTwo);
+        Assert.Contains(maskedOne, v => v == 0f);
+        Assert.Contains(maskedOne, v => v != 0f);
         Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxDegree = 0);
     }
 }

@@ -93,6 +93,17 @@ public sealed class DenseKernelTests
                 dxExpected[s * inSize + i] = (float)sum;
             }
         Close.All(dxExpected, dx, 1e-5, 1e-5, "dx");
+
+        // Through the ReLU before the layer, fused: the same bits as the product then ReLUBackward, also where the ReLU
+        // output is 0, −0 or NaN (all give 0).
+        float[] reluOutput = Random(rng, batch * inSize);
+        for (int i = 0; i < reluOutput.Length; i += 3) reluOutput[i] = 0f;
+        reluOutput[^1] = float.NaN;
+        if (reluOutput.Length > 1) reluOutput[1] = -0f;
+        var dxThroughReLU = new float[batch * inSize];
+        Dense.BackwardInput(dy, w, dxThroughReLU, batch, inSize, outSize, reluOutput);
+        Activations.ReLUBackward(reluOutput, dx);
+        Assert.Equal(dx, dxThroughReLU);
     }
 
     [Theory]
