@@ -35,8 +35,8 @@ public static partial class Conv
 
     /// <summary>
     /// Row bands of 6, then what remains in one band of 4 (or 6) ending at the last row, overlapping the previous band
-    /// when fewer rows remain (C is overwritten, so rows computed twice get the same values). Row counts that are
-    /// multiples of 4 but not of 6 (8 output channels) take bands of 4 throughout.
+    /// when fewer rows remain (C is overwritten, so rows computed twice get the same values). Row counts under 12 that
+    /// are multiples of 4 but not of 6 (8 output channels) take bands of 4 throughout; 16 takes 6 + 6 + 4.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Gemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref float c, nint cStride,
@@ -49,7 +49,7 @@ public static partial class Conv
             return;
         }
         int r = 0;
-        if (rows % 6 == 0 || rows % 4 != 0)
+        if (rows % 6 == 0 || rows % 4 != 0 || rows >= 12)
             for (; rows - r >= 6; r += 6)
                 GemmRows<TSimd, TVec, Rows6>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride, ref Unsafe.Add(ref c, r * cStride), cStride,
                     6, depth, n, ref Unsafe.Add(ref bias, hasBias ? r : 0), hasBias, relu);

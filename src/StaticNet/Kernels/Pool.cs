@@ -22,8 +22,9 @@ namespace StaticNet.Kernels;
 /// std::isnan(val))</c>). So the gradient goes to the FIRST maximum in scan order, and a NaN wins: the output is NaN and,
 /// since every NaN replaces the running maximum, the gradient goes to the window's LAST NaN (its only NaN, usually).
 /// The backward pass stores no indices: it finds that element again from the pooled value y, as the first element
-/// equal to y or, when y is NaN, the last NaN. The forward value is the window's IEEE maximum (NaN if any element is
-/// NaN; a zero maximum may differ from PyTorch's only in its sign), so it does not depend on the combining order.
+/// equal to y or, when y is NaN, the last NaN. The forward pass combines with the same rule (<see cref="ISimd{TVec}.MaxInOrder"/>,
+/// three instructions on x64 where an IEEE max takes seven); its vector paths combine a window's columns before its
+/// rows, so a zero maximum may differ from PyTorch's in its sign, and nothing else.
 /// </para>
 /// <para>
 /// Average pooling divides the window's sum by the kernel's element count. 1-d is 2-d with height 1.
@@ -107,11 +108,13 @@ public static class Pool
     private readonly struct MaxOp : IPoolOp
     {
         public static bool Average => false;
-        // IEEE maximum (NaN if either is NaN): both forms agree, and the result does not depend on the combining order.
+        // PyTorch's scan: b (met after a) replaces a where it is greater or NaN. In scan order (the scalar path) this is
+        // PyTorch's value bit for bit; the vector paths combine columns before rows, which can differ only in the sign of a
+        // zero maximum met as both −0 and +0 (and, on ARM64, in which NaN is kept).
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TVec Combine<TSimd, TVec>(TVec a, TVec b) where TSimd : struct, ISimd<TVec> where TVec : struct => TSimd.Max(a, b);
+        public static TVec Combine<TSimd, TVec>(TVec a, TVec b) where TSimd : struct, ISimd<TVec> where TVec : struct => TSimd.MaxInOrder(a, b);
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static float Combine(float a, float b) => MathF.Max(a, b);
+        public static float Combine(float a, float b) => b > a || float.IsNaN(b) ? b : a;
     }
 
     private readonly struct SumOp : IPoolOp
@@ -257,9 +260,11 @@ public static class Pool
     private static void CombineRows<TOp>(ref float x, ref float v, int planes, in PoolShape s) where TOp : struct, IPoolOp
     {
         int n = 2 * s.OutWidth;
-        if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count) CombineRows<TOp, Simd512, Vector512<float>>(ref x, ref v, planes, s);
-        else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count) CombineRows<TOp, Simd256, Vector256<float>>(ref x, ref v, planes, s);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count) CombineRows<TOp, Simd128, Vector128<float>>(ref x, ref v, planes, s);
+        // Rows of half a vector combine in pairs of windows' rows per vector when they are read whole (see Flat).
+        int flat = s.KernelHeight == 2 && s.InWidth == n ? 2 * n : int.MaxValue;
+        if (Vector512.IsHardwareAccelerated && (n >= Vector512<float>.Count || flat == Vector512<float>.Count)) CombineRows<TOp, Simd512, Pairs512, Vector512<float>>(ref x, ref v, planes, s);
+        else if (Vector256.IsHardwareAccelerated && (n >= Vector256<float>.Count || flat == Vector256<float>.Count)) CombineRows<TOp, Simd256, Pairs256, Vector256<float>>(ref x, ref v, planes, s);
+        else if (Vector128.IsHardwareAccelerated && (n >= Vector128<float>.Count || flat == Vector128<float>.Count)) CombineRows<TOp, Simd128, Pairs128, Vector128<float>>(ref x, ref v, planes, s);
         else
             for (int p = 0; p < planes; p++)
                 for (int oy = 0; oy < s.OutHeight; oy++)
@@ -272,11 +277,21 @@ public static class Pool
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CombineRows<TOp, TSimd, TVec>(ref float x, ref float v, int planes, in PoolShape s)
-        where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TVec : struct
+    private static void CombineRows<TOp, TSimd, TPairs, TVec>(ref float x, ref float v, int planes, in PoolShape s)
+        where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
     {
         int width = TSimd.Width, n = 2 * s.OutWidth, kh = s.KernelHeight, outH = s.OutHeight;
         nint inW = s.InWidth, rowStep = kh * s.InWidth;
+        if (kh == 2 && inW == n && (n % width == 0 || 2 * n == width))
+        {
+            // Each plane's rows that windows read are whole: (top, bottom) pairs of n floats one after another, and when
+            // the planes hold no unread last row, over all the planes at once.
+            bool whole = s.InHeight == 2 * outH;
+            int groups = whole ? 1 : planes, pairs = whole ? planes * outH : outH;
+            for (int g = 0; g < groups; g++)
+                Flat<TOp, TSimd, TPairs, TVec>(ref Unsafe.Add(ref x, g * s.InputPlane), ref Unsafe.Add(ref v, g * outH * n), pairs, n);
+            return;
+        }
         ref float to = ref v;
         for (int p = 0; p < planes; p++)
         {
@@ -295,6 +310,33 @@ public static class Pool
                 to = ref Unsafe.Add(ref to, n);
             }
         }
+    }
+
+    /// <summary>
+    /// <c>v[p·n + j] = top[p·2n + j] ⊕ top[p·2n + n + j]</c> for <paramref name="pairs"/> adjacent pairs of rows, n a
+    /// multiple of the width, or half of it: then one vector holds a pair, and two pairs' halves regroup into their top
+    /// and bottom rows (8 × 8 → 4 × 4 pools on AVX2 were a 128-bit operation per row).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Flat<TOp, TSimd, TPairs, TVec>(ref float top, ref float v, int pairs, int n)
+        where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        int width = TSimd.Width, p = 0;
+        if (2 * n == width)
+        {
+            for (; p + 2 <= pairs; p += 2)
+            {
+                TPairs.Halves(TSimd.Load(ref top, p * width), TSimd.Load(ref top, (p + 1) * width), out TVec rows, out TVec below);
+                TSimd.Store(TOp.Combine<TSimd, TVec>(rows, below), ref v, p * n);
+            }
+            for (; p < pairs; p++)
+                for (int j = 0; j < n; j++)
+                    Unsafe.Add(ref v, p * n + j) = TOp.Combine(Unsafe.Add(ref top, p * width + j), Unsafe.Add(ref top, p * width + n + j));
+            return;
+        }
+        for (; p < pairs; p++)
+            for (int j = 0; j < n; j += width)
+                TSimd.Store(TOp.Combine<TSimd, TVec>(TSimd.Load(ref top, 2 * p * n + j), TSimd.Load(ref top, 2 * p * n + n + j)), ref v, p * n + j);
     }
 
     /// <summary>Each window in scan order (the scalar path: no vector hardware, or rows narrower than a vector).</summary>
@@ -685,6 +727,8 @@ internal interface IPairs<TVec> where TVec : struct
 {
     /// <summary>Separates the even and odd lanes of the concatenation a·b: even = a₀ a₂ … b₀ b₂ …, odd = a₁ a₃ … b₁ b₃ ….</summary>
     static abstract void Unzip(TVec a, TVec b, out TVec even, out TVec odd);
+    /// <summary>The lower halves of a and b (rows = a's, then b's), and their upper halves (below).</summary>
+    static abstract void Halves(TVec a, TVec b, out TVec rows, out TVec below);
     /// <summary>The inverse of <see cref="Unzip"/>: low = e₀ o₀ e₁ o₁ …, high = the second halves interleaved alike.</summary>
     static abstract void Zip(TVec even, TVec odd, out TVec low, out TVec high);
     /// <summary>All-ones lanes where <paramref name="value"/> equals <paramref name="max"/>, or both are NaN.</summary>
@@ -695,6 +739,13 @@ internal interface IPairs<TVec> where TVec : struct
 
 internal readonly struct Pairs512 : IPairs<Vector512<float>>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Halves(Vector512<float> a, Vector512<float> b, out Vector512<float> rows, out Vector512<float> below)
+    {
+        rows = Vector512.Create(a.GetLower(), b.GetLower());
+        below = Vector512.Create(a.GetUpper(), b.GetUpper());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Unzip(Vector512<float> a, Vector512<float> b, out Vector512<float> even, out Vector512<float> odd)
     {
@@ -723,6 +774,13 @@ internal readonly struct Pairs512 : IPairs<Vector512<float>>
 internal readonly struct Pairs256 : IPairs<Vector256<float>>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Halves(Vector256<float> a, Vector256<float> b, out Vector256<float> rows, out Vector256<float> below)
+    {
+        rows = Vector256.Create(a.GetLower(), b.GetLower());
+        below = Vector256.Create(a.GetUpper(), b.GetUpper());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Unzip(Vector256<float> a, Vector256<float> b, out Vector256<float> even, out Vector256<float> odd)
     {
         // vpermps each (evens in the low half, odds in the high half), then the halves regrouped.
@@ -750,6 +808,21 @@ internal readonly struct Pairs256 : IPairs<Vector256<float>>
 
 internal readonly struct Pairs128 : IPairs<Vector128<float>>
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Halves(Vector128<float> a, Vector128<float> b, out Vector128<float> rows, out Vector128<float> below)
+    {
+        if (Sse.IsSupported)
+        {
+            rows = Sse.MoveLowToHigh(a, b);
+            below = Sse.MoveHighToLow(b, a);
+        }
+        else
+        {
+            rows = Vector128.Create(a.GetLower(), b.GetLower());
+            below = Vector128.Create(a.GetUpper(), b.GetUpper());
+        }
+    }
+
     // Two-source shuffles where the hardware has them (the portable halves form goes through memory).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Unzip(Vector128<float> a, Vector128<float> b, out Vector128<float> even, out Vector128<float> odd)

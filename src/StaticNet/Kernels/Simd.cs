@@ -28,10 +28,14 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract TVec MulAdd(TVec a, TVec b, TVec c);
     static abstract TVec Add(TVec a, TVec b);
     static abstract TVec Multiply(TVec a, TVec b);
-    static abstract TVec Max(TVec a, TVec b);
     /// <summary>
-    /// max(x, bound) in one instruction, a NaN x kept (<see cref="Max"/> takes seven on x64, to order −0 below +0 and to
-    /// keep a NaN in either operand too). A tie of zeros gives x on x64 and +0 on ARM64: equal either way.
+    /// The larger of two values met in this order, as PyTorch's max pool scans a window: <paramref name="second"/> where it
+    /// is greater or NaN, else <paramref name="first"/> (a NaN first stays). Three instructions on x64, one on ARM64 (where a
+    /// tie of zeros gives +0, and a NaN either way): <c>Vector.Max</c> takes seven on x64, to order −0 below +0.
+    /// </summary>
+    static abstract TVec MaxInOrder(TVec first, TVec second);
+    /// <summary>
+    /// max(x, bound) in one instruction, a NaN x kept. A tie of zeros gives x on x64 and +0 on ARM64: equal either way.
     /// </summary>
     static abstract TVec AtLeast(TVec x, TVec bound);
     /// <summary>max(x, 0) as <see cref="AtLeast"/>: NaN stays NaN and −0 stays −0 on x64, as in PyTorch's AVX2 ReLU (<c>_mm256_max_ps(zero, x)</c>).</summary>
@@ -67,7 +71,10 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MaxInOrder(Vector512<float> first, Vector512<float> second) =>
+        Avx512F.IsSupported ? Avx512F.BlendVariable(Avx512F.Max(second, first), second, Avx512F.CompareUnordered(second, second))
+        : Vector512.ConditionalSelect(Vector512.GreaterThan(second, first) | ~Vector512.Equals(second, second), second, first);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> AtLeast(Vector512<float> x, Vector512<float> bound) => Avx512F.IsSupported ? Avx512F.Max(bound, x) : Vector512.Max(x, bound);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Relu(Vector512<float> x) => AtLeast(x, Vector512<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector512<float> v) => Vector512.Sum(v);
@@ -94,7 +101,11 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
+    // vmaxps(second, first) is second > first ? second : first (first when either is NaN); then a NaN second is taken.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaxInOrder(Vector256<float> first, Vector256<float> second) =>
+        Avx.IsSupported ? Avx.BlendVariable(Avx.Max(second, first), second, Avx.CompareUnordered(second, second))
+        : Vector256.ConditionalSelect(Vector256.GreaterThan(second, first) | ~Vector256.Equals(second, second), second, first);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> AtLeast(Vector256<float> x, Vector256<float> bound) => Avx.IsSupported ? Avx.Max(bound, x) : Vector256.Max(x, bound);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Relu(Vector256<float> x) => AtLeast(x, Vector256<float>.Zero);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static float Sum(Vector256<float> v) => Vector256.Sum(v);
@@ -123,7 +134,11 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaxInOrder(Vector128<float> first, Vector128<float> second) =>
+        Sse41.IsSupported ? Sse41.BlendVariable(Sse.Max(second, first), second, Sse.CompareUnordered(second, second))
+        : AdvSimd.IsSupported ? AdvSimd.Max(first, second)
+        : Vector128.ConditionalSelect(Vector128.GreaterThan(second, first) | ~Vector128.Equals(second, second), second, first);
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> AtLeast(Vector128<float> x, Vector128<float> bound) =>
         Sse.IsSupported ? Sse.Max(bound, x) : AdvSimd.IsSupported ? AdvSimd.Max(x, bound) : Vector128.Max(x, bound);

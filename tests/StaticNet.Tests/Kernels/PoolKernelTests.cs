@@ -29,6 +29,12 @@ public class PoolKernelTests
         { 40, 16, 4, 4, 2, 2 },   // 1,280 narrow output rows: the backward gathers them in several chunks
         { 1, 3, 7, 9, 2, 2 },     // 4 outputs per row (half a 256-bit vector), 9 rows: the last pair overlaps; unread row and column
         { 1, 1, 6, 5, 2, 2 },     // 2 outputs per row (half a 128-bit vector), 3 rows
+        { 1, 1, 6, 4, 2, 2 },     // rows of 4 read whole, 3 pairs of rows: two pairs per 256-bit vector, the last alone
+        { 2, 3, 5, 4, 2, 2 },     // the same with an unread last row: the pairs plane by plane
+        { 1, 3, 6, 2, 2, 2 },     // rows of 2 read whole (half a 128-bit vector), an odd number of pairs
+        { 1, 1, 6, 8, 2, 2 },     // rows of 8 read whole (half a 512-bit vector), 3 pairs
+        { 2, 2, 7, 8, 2, 2 },     // the same with an unread last row
+        { 2, 2, 6, 16, 2, 2 },    // rows of 16 read whole: whole vectors per row
     };
 
     // batch, channels, length, kernel, stride
