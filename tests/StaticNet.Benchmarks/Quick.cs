@@ -66,7 +66,7 @@ public static class Quick
     /// <c>--ratio</c>: the peers' ratios measured interleaved (ours, the peer, ours, …), the median of the per-pair ratios,
     /// which a noisy machine disturbs far less than two separate medians.
     /// </summary>
-    public static void Ratios()
+    public static void Ratios(string? only = null)
     {
         using var w = new Workloads();
         foreach (var (name, ours, peer) in new (string, Action, Action)[]
@@ -78,6 +78,7 @@ public static class Quick
             ("CNN Forward 1797 / ONNX Runtime", w.CnnForwardAll, w.OnnxCnnAll.Run),
         })
         {
+            if (only is not null && !name.StartsWith(only, StringComparison.Ordinal)) continue;
             ours(); peer();
             int calls = 1;
             while (Measure(ours, calls) < 0.01) calls *= 2;

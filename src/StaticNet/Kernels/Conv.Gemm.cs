@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticNet.Kernels;
@@ -23,14 +24,78 @@ public static partial class Conv
     internal static void Gemm(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref float c, nint cStride,
         int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
     {
+        if (GemmWidth(n) == 0) GemmScalar(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+        else Dispatch(ref a, aRow, aDepth, new BRows(ref b, bStride), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+    }
+
+    /// <summary>
+    /// <see cref="Gemm"/> with B read where it lies, not unrolled: its row k starts <paramref name="steps"/>[0] + … +
+    /// steps[k − 1] floats after <paramref name="b"/>, and its vectors of <see cref="GemmWidth"/> columns are
+    /// <paramref name="pitch"/> floats apart. For a convolution whose output rows are one vector wide, B is the padded
+    /// input itself: row k is tap k's offset, vector y is output row y (<paramref name="pitch"/> = one padded row per
+    /// stride). Needs a vector width (<see cref="GemmWidth"/> &gt; 0) that divides n.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void GemmGathered(ref float a, nint aRow, nint aDepth, ref float b, ReadOnlySpan<nint> steps, nint pitch, ref float c, nint cStride,
+        int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
+    {
+        if (GemmWidth(n) == 0 || n % GemmWidth(n) != 0 || steps.Length < depth)
+            throw new ArgumentException($"A gathered B needs {depth} row steps and whole vectors of columns ({n} columns, vectors of {GemmWidth(n)}).");
+        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+    }
+
+    /// <summary>The vector width (floats) that <see cref="Gemm"/> runs n columns with: the widest accelerated one that fits; 0 for scalar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int GemmWidth(int n) =>
+        Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count ? Vector512<float>.Count
+        : Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count ? Vector256<float>.Count
+        : Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count ? Vector128<float>.Count : 0;
+
+    /// <summary>
+    /// Where B's rows and column vectors are: rows <see cref="Stride"/> apart and columns contiguous (row-major), or, with
+    /// <see cref="Steps"/>, rows at the running sum of the steps and vectors <see cref="Pitch"/> apart.
+    /// </summary>
+    private readonly ref struct BRows
+    {
+        public readonly ref float Start;
+        public readonly ref nint Steps;
+        public readonly nint Stride, Pitch;
+
+        public BRows(ref float start, nint stride)
+        {
+            Start = ref start;
+            Steps = ref Unsafe.NullRef<nint>();
+            Stride = stride;
+        }
+
+        public BRows(ref float start, ref nint steps, nint pitch)
+        {
+            Start = ref start;
+            Steps = ref steps;
+            Pitch = pitch;
+        }
+
+        public bool Gathered => !Unsafe.IsNullRef(ref Steps);
+
+        /// <summary>Where column <paramref name="j"/> (a multiple of the width when gathered) starts in row 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Column(int j, int width) => Gathered ? j / width * Pitch : j;
+
+        /// <summary>The distance from a vector of columns to the next one.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public nint Next(int width) => Gathered ? Pitch : width;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dispatch(ref float a, nint aRow, nint aDepth, in BRows b, ref float c, nint cStride,
+        int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
+    {
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
-            Gemm<Simd512, Vector512<float>>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+            Gemm<Simd512, Vector512<float>>(ref a, aRow, aDepth, b, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
         else if (Vector256.IsHardwareAccelerated && n >= Vector256<float>.Count)
-            Gemm<Simd256, Vector256<float>>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
-        else if (Vector128.IsHardwareAccelerated && n >= Vector128<float>.Count)
-            Gemm<Simd128, Vector128<float>>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+            Gemm<Simd256, Vector256<float>>(ref a, aRow, aDepth, b, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
         else
-            GemmScalar(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+            Gemm<Simd128, Vector128<float>>(ref a, aRow, aDepth, b, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
     }
 
     /// <summary>
@@ -39,31 +104,31 @@ public static partial class Conv
     /// are multiples of 4 but not of 6 (8 output channels) take bands of 4 throughout; 16 takes 6 + 6 + 4.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Gemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref float c, nint cStride,
+    private static void Gemm<TSimd, TVec>(ref float a, nint aRow, nint aDepth, in BRows b, ref float c, nint cStride,
         int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
         if (rows < 4)
         {
-            GemmRows<TSimd, TVec, Rows>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+            GemmRows<TSimd, TVec, Rows>(ref a, aRow, aDepth, b, ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
             return;
         }
         int r = 0;
         if (rows % 6 == 0 || rows % 4 != 0 || rows >= 12)
             for (; rows - r >= 6; r += 6)
-                GemmRows<TSimd, TVec, Rows6>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride, ref Unsafe.Add(ref c, r * cStride), cStride,
+                GemmRows<TSimd, TVec, Rows6>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, b, ref Unsafe.Add(ref c, r * cStride), cStride,
                     6, depth, n, ref Unsafe.Add(ref bias, hasBias ? r : 0), hasBias, relu);
         if (rows - r == 5 && rows >= 6)
         {
             r = rows - 6;
-            GemmRows<TSimd, TVec, Rows6>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, ref b, bStride, ref Unsafe.Add(ref c, r * cStride), cStride,
+            GemmRows<TSimd, TVec, Rows6>(ref Unsafe.Add(ref a, r * aRow), aRow, aDepth, b, ref Unsafe.Add(ref c, r * cStride), cStride,
                 6, depth, n, ref Unsafe.Add(ref bias, hasBias ? r : 0), hasBias, relu);
             return;
         }
         for (; r < rows; r += 4)
         {
             int r0 = Math.Min(r, rows - 4);
-            GemmRows<TSimd, TVec, Rows4>(ref Unsafe.Add(ref a, r0 * aRow), aRow, aDepth, ref b, bStride, ref Unsafe.Add(ref c, r0 * cStride), cStride,
+            GemmRows<TSimd, TVec, Rows4>(ref Unsafe.Add(ref a, r0 * aRow), aRow, aDepth, b, ref Unsafe.Add(ref c, r0 * cStride), cStride,
                 4, depth, n, ref Unsafe.Add(ref bias, hasBias ? r0 : 0), hasBias, relu);
         }
     }
@@ -80,20 +145,25 @@ public static partial class Conv
 
     /// <summary>One band of rows: column blocks of 2 vectors, then 1, the last ending at n.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GemmRows<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref float c, nint cStride,
+    private static void GemmRows<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, in BRows b, ref float c, nint cStride,
         int height, int depth, int n, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         int width = TSimd.Width, j = 0;
+        nint next = b.Next(width), bStride = b.Stride;
+        ref nint steps = ref b.Steps;
         for (; j + 2 * width <= n; j += 2 * width)
-            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, height, 2, depth, ref bias, hasBias, relu);
+            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next,
+                ref Unsafe.Add(ref c, j), cStride, height, 2, depth, ref bias, hasBias, relu);
         if (j < n)
         {
             // One or two more vectors, the last ending at n (overlapping the previous block when n is not a multiple of the width).
             int last = n - width;
             if (last > j)
-                GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, j), bStride, ref Unsafe.Add(ref c, j), cStride, height, 1, depth, ref bias, hasBias, relu);
-            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b, last), bStride, ref Unsafe.Add(ref c, last), cStride, height, 1, depth, ref bias, hasBias, relu);
+                GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next,
+                    ref Unsafe.Add(ref c, j), cStride, height, 1, depth, ref bias, hasBias, relu);
+            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(last, width)), bStride, ref steps, next,
+                ref Unsafe.Add(ref c, last), cStride, height, 1, depth, ref bias, hasBias, relu);
         }
     }
 
@@ -101,23 +171,30 @@ public static partial class Conv
     /// One register block: <c>TRows.Height</c> (or, when that is 0, <paramref name="height"/> &lt; 4) rows ×
     /// <paramref name="vectors"/> (1 or 2) vectors. Not inlined: compiled alone per block shape, the loop keeps its
     /// pointers and counter in registers (inlined into the band loop, the JIT spilled the counter every iteration).
+    /// B's rows are <paramref name="bStride"/> apart, or <paramref name="steps"/> apart when it is not null; its second
+    /// vector is <paramref name="next"/> floats after the first.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GemmBlock<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref float c, nint cStride,
-        int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
+    private static void GemmBlock<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, nint next,
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         if (TRows.Height != 0) height = TRows.Height;
-        if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
-        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
+        bool gathered = !Unsafe.IsNullRef(ref steps);
+        if (gathered)
+        {
+            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
+            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
+        }
+        else if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
+        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref float c, nint cStride,
-        int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
+    private static void GemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, bool gathered, nint next,
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        nint w = TSimd.Width;
         TVec c00, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
         if (hasBias)
         {
@@ -135,10 +212,10 @@ public static partial class Conv
         TVec c01 = c00, c11 = c10, c21 = c20, c31 = c30, c41 = c40, c51 = c50;
         ref float ak = ref a;
         ref float bk = ref b;
-        for (int k = depth; k > 0; k--)
+        for (nint k = 0; k < depth; k++)
         {
             TVec b0 = TSimd.Load(ref bk, 0);
-            TVec b1 = vectors > 1 ? TSimd.Load(ref bk, w) : default;
+            TVec b1 = vectors > 1 ? TSimd.Load(ref bk, next) : default;
             TVec g = TSimd.Broadcast(ak);
             c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
             if (height > 1)
@@ -167,7 +244,7 @@ public static partial class Conv
                 c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51);
             }
             ak = ref Unsafe.Add(ref ak, aDepth);
-            bk = ref Unsafe.Add(ref bk, bStride);
+            bk = ref Unsafe.Add(ref bk, gathered ? Unsafe.Add(ref steps, k) : bStride);
         }
         StoreRow<TSimd, TVec>(c00, c01, ref c, vectors, relu);
         if (height > 1) StoreRow<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, cStride), vectors, relu);

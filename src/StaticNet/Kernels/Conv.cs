@@ -79,6 +79,7 @@ public static partial class Conv
         Backward(dy, x, weight, dWeight, dBias, dx, new ConvShape(batch, inChannels, 1, inLength, outChannels, 1, kernel, 1, stride, 0, padding));
 
     /// <summary>PyTorch's output size along one axis, <c>floor((size + 2·padding − kernel)/stride) + 1</c> (pools: padding 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static int OutputSize(int size, int kernel, int stride, int padding) => (size + 2 * padding - kernel) / stride + 1;
 
     // ---- forward ----
@@ -99,6 +100,11 @@ public static partial class Conv
     {
         int inSize = s.InputSize, outSize = s.OutputSize, positions = s.Positions, taps = s.Taps;
         if (s.Batch == 0) return;
+        if (s.StrideWidth == 1 && s.OutWidth == GemmWidth(positions) && taps <= MaxGatheredTaps)
+        {
+            ForwardGathered(ref xr, ref wr, ref br, hasBias, ref yr, s, relu);
+            return;
+        }
         int padLength = s.PaddedInputSize + Slack;
         int colStride = positions + Slack;
         int length = padLength + taps * colStride;
@@ -114,6 +120,50 @@ public static partial class Conv
             Im2Col(ref padded, ref col, colStride, s);
             // y_n[o, p] = act(b[o] + Σ_t W[o, t]·col[t, p]): W broadcast (row o at o·taps), vectors along the positions.
             Gemm(ref wr, taps, 1, ref col, colStride, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
+                ref br, hasBias, relu);
+        }
+        if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>Taps (inC·k·k) up to which an output row of one vector reads B from the padded input (a step per tap on the stack).</summary>
+    private const int MaxGatheredTaps = 1024;
+
+    /// <summary>
+    /// The forward pass where each output row is one vector (8 × 8 maps on AVX2, 4 × 4 on 128-bit SIMD) and the width
+    /// stride is 1: tap (c, i, j) of output row y is then padded row c, y·s + i, from column j, so the product reads B
+    /// straight from the padded sample (<see cref="GemmGathered"/>), and nothing is unrolled. Measured on the digits CNN's
+    /// first convolution (AVX2, Zen 4): the unrolling had taken a third of its time.
+    /// </summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardGathered(ref float xr, ref float wr, ref float br, bool hasBias, ref float yr, in ConvShape s, bool relu)
+    {
+        int inSize = s.InputSize, outSize = s.OutputSize, positions = s.Positions, taps = s.Taps;
+        int padLength = s.PaddedInputSize + Slack;
+        float[]? rented = null;
+        Span<float> padded = padLength <= MaxStackScratch ? stackalloc float[padLength] : (rented = ArrayPool<float>.Shared.Rent(padLength));
+        padded = padded[..padLength];
+        padded.Clear();
+        // From tap (c, i, j) to the next, in the padded sample: c·plane + i·row + j.
+        Span<nint> steps = stackalloc nint[taps];
+        int t = 0;
+        nint previous = 0;
+        for (int c = 0; c < s.InChannels; c++)
+            for (int i = 0; i < s.KernelHeight; i++)
+                for (int j = 0; j < s.KernelWidth; j++)
+                {
+                    nint offset = c * s.PaddedPlane + i * s.PaddedWidth + j;
+                    if (t > 0) steps[t - 1] = offset - previous;
+                    previous = offset;
+                    t++;
+                }
+        steps[taps - 1] = 0;
+        nint pitch = s.StrideHeight * s.PaddedWidth;
+        ref float pad = ref MemoryMarshal.GetReference(padded);
+        for (int n = 0; n < s.Batch; n++)
+        {
+            Pad(ref Unsafe.Add(ref xr, n * inSize), ref pad, s);
+            GemmGathered(ref wr, taps, 1, ref pad, steps, pitch, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
                 ref br, hasBias, relu);
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
@@ -176,6 +226,7 @@ public static partial class Conv
     /// with whole vectors in increasing address order (the spill of one run is overwritten by the next, or lands in the
     /// row's slack); wider strides gather with a scalar loop.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Im2Col(ref float padded, ref float col, int colStride, in ConvShape s)
     {
         if (s.StrideWidth == 1)
@@ -566,6 +617,7 @@ internal readonly struct ConvShape
     public readonly int KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth;
     public readonly int OutHeight, OutWidth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ConvShape(int batch, int inChannels, int inHeight, int inWidth, int outChannels,
         int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padHeight, int padWidth)
     {

@@ -153,6 +153,7 @@ internal static class Gemm
     /// <summary>The value of ldb that means "B is packed by <see cref="PackB"/>".</summary>
     private const nint Packed = -1;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Core(ref float a, nint aRow, nint aDepth, ref float b, nint ldb, ref float c, nint ldc,
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask)
     {
@@ -385,6 +386,7 @@ internal static class Gemm
         /// <typeparamref name="TTile"/>, A from <paramref name="a"/> (tile i at + i·<paramref name="aStep"/>); the last
         /// tile may be short only where A is zero-padded, as packed A is.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run<TSimd, TVec, TTile>(ref float a, nint aStep, nint rowStride, nint depthStride, int first, int count)
             where TSimd : struct, ISimd<TVec> where TVec : struct where TTile : struct, ITile
         {
@@ -415,6 +417,7 @@ internal static class Gemm
     /// The last <paramref name="rows"/> (fewer than TMain.Rows) rows of a block, read in place by a tile of exactly that
     /// height: no packing, no padding rows. Each height is its own <see cref="Tiles"/> instance, compiled when first used.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Remainder<TSimd, TVec, TMain>(in Column column, ref float a, nint rowStride, nint depthStride, int first, int rows)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TMain : struct, ITile
     {
@@ -612,6 +615,7 @@ internal static class Gemm
     }
 
     /// <summary><see cref="CopyBlock"/> through the ReLU whose output <paramref name="mask"/> is (rows <paramref name="dstStride"/> apart, as dst).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyBlockMasked(ref float src, nint srcStride, ref float dst, nint dstStride, ref float mask, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)
@@ -619,6 +623,7 @@ internal static class Gemm
                 Unsafe.Add(ref dst, r * dstStride + j) = Unsafe.Add(ref mask, r * dstStride + j) > 0f ? Unsafe.Add(ref src, r * srcStride + j) : 0f;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyBlock(ref float src, nint srcStride, ref float dst, nint dstStride, int rows, int cols)
     {
         for (int r = 0; r < rows; r++)

@@ -877,6 +877,7 @@ internal readonly struct PoolShape
 {
     public readonly int Batch, Channels, InHeight, InWidth, KernelHeight, KernelWidth, StrideHeight, StrideWidth, OutHeight, OutWidth;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public PoolShape(int batch, int channels, int inHeight, int inWidth, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth)
     {
         if (batch < 0 || channels <= 0 || inHeight <= 0 || inWidth <= 0)

@@ -32,6 +32,10 @@ public class ConvKernelTests
         { 4, 3, 6, 6, 11, 3, 1, 1 },    // 11 output channels: a 6-row band and an overlapping one
         { 2, 2, 5, 4, 3, 3, 1, 1 },     // 4-wide output rows, an odd number of them (pairs of runs and a single one)
         { 2, 16, 28, 28, 6, 3, 1, 1 },  // large: the scratch is rented from the array pool, not the stack
+        { 3, 3, 10, 10, 7, 3, 1, 0 },   // 8-wide output rows (one AVX2 vector: B read from the padded input), no padding
+        { 2, 2, 7, 8, 3, 3, 1, 1 },     // 8-wide output rows, an odd number of them (a last single-vector block)
+        { 2, 2, 6, 4, 5, 3, 1, 1 },     // 4-wide output rows over 24 positions (one 128-bit vector each)
+        { 2, 3, 16, 16, 5, 3, 1, 1 },   // 16-wide output rows (one AVX-512 vector each)
     };
 
     // batch, inC, length, outC, kernel, stride, padding
