@@ -30,18 +30,19 @@ public static partial class Conv
 
     /// <summary>
     /// <see cref="Gemm"/> with B read where it lies, not unrolled: its row k starts <paramref name="steps"/>[0] + … +
-    /// steps[k − 1] floats after <paramref name="b"/>, and its vectors of <see cref="GemmWidth"/> columns are
-    /// <paramref name="pitch"/> floats apart. For a convolution whose output rows are one vector wide, B is the padded
-    /// input itself: row k is tap k's offset, vector y is output row y (<paramref name="pitch"/> = one padded row per
-    /// stride). Needs a vector width (<see cref="GemmWidth"/> &gt; 0) that divides n.
+    /// steps[k − 1] floats after <paramref name="b"/>, in segments of <paramref name="segment"/> columns (the vector width
+    /// <see cref="GemmWidth"/>, or half of it), <paramref name="pitch"/> floats apart. For a convolution whose output rows
+    /// are one vector or half of one wide, B is the padded input itself: row k is tap k's offset, segment y is output
+    /// row y (<paramref name="pitch"/> = one padded row per stride). Needs whole vectors of columns.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void GemmGathered(ref float a, nint aRow, nint aDepth, ref float b, ReadOnlySpan<nint> steps, nint pitch, ref float c, nint cStride,
-        int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
+    internal static void GemmGathered(ref float a, nint aRow, nint aDepth, ref float b, ReadOnlySpan<nint> steps, int segment, nint pitch,
+        ref float c, nint cStride, int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
     {
-        if (GemmWidth(n) == 0 || n % GemmWidth(n) != 0 || steps.Length < depth)
-            throw new ArgumentException($"A gathered B needs {depth} row steps and whole vectors of columns ({n} columns, vectors of {GemmWidth(n)}).");
-        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+        int width = GemmWidth(n);
+        if (width == 0 || n % width != 0 || (segment != width && 2 * segment != width) || steps.Length < depth)
+            throw new ArgumentException($"A gathered B needs {depth} row steps, whole vectors of columns and segments of one or half a vector ({n} columns, segments of {segment}, vectors of {width}).");
+        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch, segment != width), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
     }
 
     /// <summary>The vector width (floats) that <see cref="Gemm"/> runs n columns with: the widest accelerated one that fits; 0 for scalar.</summary>
@@ -60,6 +61,8 @@ public static partial class Conv
         public readonly ref float Start;
         public readonly ref nint Steps;
         public readonly nint Stride, Pitch;
+        /// <summary>Each vector is two segments of half its width: <see cref="Pitch"/> apart, the next vector 2·Pitch on.</summary>
+        public readonly bool Halves;
 
         public BRows(ref float start, nint stride)
         {
@@ -68,22 +71,26 @@ public static partial class Conv
             Stride = stride;
         }
 
-        public BRows(ref float start, ref nint steps, nint pitch)
+        public BRows(ref float start, ref nint steps, nint pitch, bool halves)
         {
             Start = ref start;
             Steps = ref steps;
             Pitch = pitch;
+            Halves = halves;
         }
 
         public bool Gathered => !Unsafe.IsNullRef(ref Steps);
 
         /// <summary>Where column <paramref name="j"/> (a multiple of the width when gathered) starts in row 0.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public nint Column(int j, int width) => Gathered ? j / width * Pitch : j;
+        public nint Column(int j, int width) => Gathered ? j / width * Next(width) : j;
 
         /// <summary>The distance from a vector of columns to the next one.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public nint Next(int width) => Gathered ? Pitch : width;
+        public nint Next(int width) => !Gathered ? width : Halves ? 2 * Pitch : Pitch;
+
+        /// <summary>The distance from a vector's first half to its second (0: whole vectors).</summary>
+        public nint Half => Halves ? Pitch : 0;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,19 +157,19 @@ public static partial class Conv
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         int width = TSimd.Width, j = 0;
-        nint next = b.Next(width), bStride = b.Stride;
+        nint next = b.Next(width), bStride = b.Stride, half = b.Half;
         ref nint steps = ref b.Steps;
         for (; j + 2 * width <= n; j += 2 * width)
-            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next,
+            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next, half,
                 ref Unsafe.Add(ref c, j), cStride, height, 2, depth, ref bias, hasBias, relu);
         if (j < n)
         {
             // One or two more vectors, the last ending at n (overlapping the previous block when n is not a multiple of the width).
             int last = n - width;
             if (last > j)
-                GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next,
+                GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next, half,
                     ref Unsafe.Add(ref c, j), cStride, height, 1, depth, ref bias, hasBias, relu);
-            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(last, width)), bStride, ref steps, next,
+            GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(last, width)), bStride, ref steps, next, half,
                 ref Unsafe.Add(ref c, last), cStride, height, 1, depth, ref bias, hasBias, relu);
         }
     }
@@ -172,27 +179,32 @@ public static partial class Conv
     /// <paramref name="vectors"/> (1 or 2) vectors. Not inlined: compiled alone per block shape, the loop keeps its
     /// pointers and counter in registers (inlined into the band loop, the JIT spilled the counter every iteration).
     /// B's rows are <paramref name="bStride"/> apart, or <paramref name="steps"/> apart when it is not null; its second
-    /// vector is <paramref name="next"/> floats after the first.
+    /// vector is <paramref name="next"/> floats after the first; with <paramref name="half"/> ≠ 0 each vector is two halves that far apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void GemmBlock<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, nint next,
+    private static void GemmBlock<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, nint next, nint half,
         ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         if (TRows.Height != 0) height = TRows.Height;
-        bool gathered = !Unsafe.IsNullRef(ref steps);
-        if (gathered)
+        // One inlined body per case, so that every branch in the loop is on a constant.
+        if (Unsafe.IsNullRef(ref steps))
         {
-            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
-            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
+            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
+            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
         }
-        else if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
-        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
+        else if (half == 0)
+        {
+            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
+            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
+        }
+        else if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
+        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, bool gathered, nint next,
-        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
+        nint half, ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
         TVec c00, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
@@ -214,8 +226,8 @@ public static partial class Conv
         ref float bk = ref b;
         for (nint k = 0; k < depth; k++)
         {
-            TVec b0 = TSimd.Load(ref bk, 0);
-            TVec b1 = vectors > 1 ? TSimd.Load(ref bk, next) : default;
+            TVec b0 = half != 0 ? TSimd.LoadHalves(ref bk, half) : TSimd.Load(ref bk, 0);
+            TVec b1 = vectors < 2 ? default : half != 0 ? TSimd.LoadHalves(ref Unsafe.Add(ref bk, next), half) : TSimd.Load(ref bk, next);
             TVec g = TSimd.Broadcast(ak);
             c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
             if (height > 1)

@@ -100,7 +100,8 @@ public static partial class Conv
     {
         int inSize = s.InputSize, outSize = s.OutputSize, positions = s.Positions, taps = s.Taps;
         if (s.Batch == 0) return;
-        if (s.StrideWidth == 1 && s.OutWidth == GemmWidth(positions) && taps <= MaxGatheredTaps)
+        int width = GemmWidth(positions);
+        if (s.StrideWidth == 1 && width > 0 && positions % width == 0 && (s.OutWidth == width || 2 * s.OutWidth == width) && taps <= MaxGatheredTaps)
         {
             ForwardGathered(ref xr, ref wr, ref br, hasBias, ref yr, s, relu);
             return;
@@ -163,7 +164,7 @@ public static partial class Conv
         for (int n = 0; n < s.Batch; n++)
         {
             Pad(ref Unsafe.Add(ref xr, n * inSize), ref pad, s);
-            GemmGathered(ref wr, taps, 1, ref pad, steps, pitch, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
+            GemmGathered(ref wr, taps, 1, ref pad, steps, s.OutWidth, pitch, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
                 ref br, hasBias, relu);
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);

@@ -36,6 +36,7 @@ public class ConvKernelTests
         { 2, 2, 7, 8, 3, 3, 1, 1 },     // 8-wide output rows, an odd number of them (a last single-vector block)
         { 2, 2, 6, 4, 5, 3, 1, 1 },     // 4-wide output rows over 24 positions (one 128-bit vector each)
         { 2, 3, 16, 16, 5, 3, 1, 1 },   // 16-wide output rows (one AVX-512 vector each)
+        { 2, 3, 4, 2, 4, 3, 1, 1 },     // 2-wide output rows: two per 128-bit vector (as 4-wide rows on AVX2, 8-wide on AVX-512)
     };
 
     // batch, inC, length, outC, kernel, stride, padding
