@@ -26,7 +26,7 @@ namespace StaticNet.Kernels;
 /// rows) are computed in full into a scratch tile and copied out. Each call rents its scratch, so calls are thread-safe
 /// and, after warm-up, allocation-free.</para>
 /// </remarks>
-internal static class Gemm
+internal static partial class Gemm
 {
     /// <summary>Depth (k) per pass.</summary>
     private const int DepthBlock = 256;
@@ -238,6 +238,15 @@ internal static class Gemm
         int m, int n, int k, ReadOnlySpan<float> bias, bool accumulate, bool relu, ref float mask)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
+        if (typeof(TVec) == typeof(Vector256<float>) && !bias.IsEmpty && NarrowFits(aDepth, ldb, m, n, k, accumulate, ref mask))
+        {
+            // A few more columns than a vector: transposed, in blocks of rows; the last rows (fewer than a block) in panels.
+            int done = Narrow(ref a, aRow, ref b, ref MemoryMarshal.GetReference(bias), ref c, ldc, m, n, k, relu);
+            if (done == m) return;
+            a = ref Unsafe.Add(ref a, done * aRow);
+            c = ref Unsafe.Add(ref c, done * ldc);
+            m -= done;
+        }
         bool one = n <= TSimd.Width, wide = WideRegisterFile;
         int panels = (n + (one ? 1 : 2) * TSimd.Width - 1) / ((one ? 1 : 2) * TSimd.Width);
         // A is packed only where that measured faster: for other strides (it must), and for A = dyᵀ (rows adjacent, each

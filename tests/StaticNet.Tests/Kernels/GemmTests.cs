@@ -84,6 +84,49 @@ public sealed class GemmTests
     }
 
     [Theory]
+    [InlineData(9, 8)]
+    [InlineData(10, 16)]
+    [InlineData(11, 64)]
+    [InlineData(12, 256)]
+    [InlineData(10, 24)]
+    public void Few_outputs_give_the_bits_of_the_fused_chain(int n, int k)
+    {
+        // 9 to 12 columns over whole 8-deep blocks take the transposed kernel on AVX2 (blocks of 16 rows, the rest in
+        // panels): every element is bias + Σₚ a·b fused in order of p, as in the panels, so with FMA the bits must match
+        // that chain exactly; C's rows contiguous or with gaps, which must stay untouched, and guarded past the end.
+        foreach (int m in new[] { 16, 21, 48, 1797 })
+            foreach (int gap in new[] { 0, 3 })
+                foreach (bool relu in new[] { false, true })
+                {
+                    int ldc = n + gap;
+                    float[] a = KernelCheck.Uniform(m + k, m * k, -1f, 1f), b = KernelCheck.Uniform(13, k * n, -1f, 1f), bias = KernelCheck.Uniform(14, n, -1f, 1f);
+                    var packed = new float[Gemm.PackedLength(k, n)];
+                    Gemm.PackB(ref b[0], n, 1, k, n, packed);
+                    float[] c = KernelCheck.Uniform(15, m * ldc + 64, -1f, 1f), before = (float[])c.Clone();
+                    Gemm.Multiply(ref a[0], k, 1, packed, ref c[0], ldc, m, n, k, bias, accumulate: false, relu);
+                    for (int i = 0; i < m; i++)
+                    {
+                        for (int j = 0; j < n; j++)
+                        {
+                            float chain = bias[j];
+                            double sum = bias[j];
+                            for (int p = 0; p < k; p++)
+                            {
+                                chain = MathF.FusedMultiplyAdd(a[i * k + p], b[p * n + j], chain);
+                                sum += (double)a[i * k + p] * b[p * n + j];
+                            }
+                            if (relu) { chain = MathF.Max(chain, 0f); sum = Math.Max(sum, 0); }
+                            string at = $"C[{i}, {j}] ({m}x{n}x{k}, gap {gap}, relu {relu})";
+                            if (System.Runtime.Intrinsics.X86.Fma.IsSupported) Assert.True(chain.Equals(c[i * ldc + j]), $"{at}: {chain} expected, {c[i * ldc + j]} computed");
+                            else KernelCheck.Near(sum, c[i * ldc + j], 1e-5, 1e-5 * k, at);
+                        }
+                        for (int j = n; j < ldc; j++) Assert.Equal(before[i * ldc + j], c[i * ldc + j]);
+                    }
+                    Assert.Equal(before.AsSpan(m * ldc).ToArray(), c.AsSpan(m * ldc).ToArray());
+                }
+    }
+
+    [Theory]
     [InlineData(0, 5)]
     [InlineData(0, 20)]
     [InlineData(0, 10)]
