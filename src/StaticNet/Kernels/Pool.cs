@@ -225,6 +225,12 @@ public static class Pool
         TVec count = TSimd.Broadcast(kh * 2);
         float scalarCount = kh * 2;
         int width = TSimd.Width;
+        if (kh == 2 && inW == run && s.InHeight == 2 * outH && (run % width == 0 || 2 * run == width))
+        {
+            OnePass<TOp, TSimd, TPairs, TVec>(ref xr, ref yr, planes * s.OutputPlane, run);
+            if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+            return;
+        }
         for (int p0 = 0; p0 < planes; p0 += chunk)
         {
             int planesHere = Math.Min(chunk, planes - p0);
@@ -246,6 +252,56 @@ public static class Pool
             }
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardPairs"/> in one pass where x is nothing but (top, bottom) pairs of rows of <paramref name="run"/>
+    /// floats (2 × 2 windows over whole planes of even sizes): each output vector's two vectors of combined rows are
+    /// made in registers (<see cref="Flat"/>'s arithmetic), not stored and read back (the digits CNN's pools, 1,797 samples, Zen 4: 100 → 68 µs and 49 → 38 µs).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OnePass<TOp, TSimd, TPairs, TVec>(ref float x, ref float y, int total, int run)
+        where TOp : struct, IPoolOp where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
+    {
+        int width = TSimd.Width, i = 0;
+        TVec count = TSimd.Broadcast(4f);
+        nint top = 0; // where the pair of rows of the next combined vector starts in x
+        int j = 0;    // and its first column (whole pairs per vector when 2·run = width)
+        for (; i + width <= total; i += width)
+        {
+            TVec first = Next(ref x, ref top, ref j, run), second = Next(ref x, ref top, ref j, run);
+            TPairs.Unzip(first, second, out TVec even, out TVec odd);
+            TVec a = TOp.Combine<TSimd, TVec>(even, odd);
+            if (TOp.Average) a = TSimd.Divide(a, count);
+            TSimd.Store(a, ref y, i);
+        }
+        for (; i < total; i++)
+        {
+            // Output i: combined-row columns 2i, 2i + 1, in pair 2i / run.
+            ref float pair = ref Unsafe.Add(ref x, 2 * i / run * 2 * run + 2 * i % run);
+            float a = TOp.Combine(TOp.Combine(pair, Unsafe.Add(ref pair, run)), TOp.Combine(Unsafe.Add(ref pair, 1), Unsafe.Add(ref pair, run + 1)));
+            Unsafe.Add(ref y, i) = TOp.Average ? a / 4f : a;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static TVec Next(ref float x, ref nint top, ref int j, int run)
+        {
+            int width = TSimd.Width;
+            if (2 * run == width)
+            {
+                TPairs.Halves(TSimd.Load(ref x, top), TSimd.Load(ref x, top + width), out TVec rows, out TVec below);
+                top += 2 * width;
+                return TOp.Combine<TSimd, TVec>(rows, below);
+            }
+            TVec v = TOp.Combine<TSimd, TVec>(TSimd.Load(ref x, top + j), TSimd.Load(ref x, top + run + j));
+            j += width;
+            if (j == run)
+            {
+                j = 0;
+                top += 2 * run;
+            }
+            return v;
+        }
     }
 
     /// <summary>Floats of combined rows per chunk of <see cref="ForwardPairs"/> (16 KB: stays in L1 between its two passes).</summary>
