@@ -64,7 +64,7 @@ internal static class ForwardEmitter
         int a = 0, b = 0;
         foreach (var (step, _, target, whole) in Route(plan, one: true))
         {
-            int width = whole ? Padded(step.Layer.Output.Size) : step.Layer.Output.Size;
+            int width = whole ? Padded(step.Output.Size) : step.Output.Size;
             if (target == Place.A) a = System.Math.Max(a, width);
             else if (target == Place.B) b = System.Math.Max(b, width);
         }
@@ -149,9 +149,9 @@ internal static class ForwardEmitter
         var route = Route(plan, one);
         if (route.Count == 0) w.Line("x.CopyTo(y); // no layer changes values at inference");
         int next = 0;
-        for (int i = 0; i < plan.Steps.Count; i++)
+        for (int i = 0; i < plan.InferenceSteps.Count; i++)
         {
-            Step step = plan.Steps[i];
+            Step step = plan.InferenceSteps[i];
             Layer l = step.Layer;
             w.Line();
             w.Line("// " + step.Heading);
@@ -161,8 +161,9 @@ internal static class ForwardEmitter
                 continue;
             }
             var (_, source, target, whole) = route[next++];
-            string destination = whole ? Span(target, Padded(l.Output.Size), exact: false) : Span(target, l.Output.Size, exact: true);
-            l.EmitForward(new ForwardContext(w, training: false, frozen, one, "n", Span(source, l.Input.Size, exact: true), destination, step.FusedReLU is not null, i + 1));
+            string destination = whole ? Span(target, Padded(step.Output.Size), exact: false) : Span(target, step.Output.Size, exact: true);
+            l.EmitForward(new ForwardContext(w, training: false, frozen, one, "n", Span(source, l.Input.Size, exact: true), destination, step.FusedReLU is not null, i + 1,
+                fusedMaxPool: step.FusedPool is not null));
         }
         // In the one-sample path a kernel that stores whole vectors cannot write the caller's y: it ends in scratch, then a copy.
         if (route.Count > 0 && route[route.Count - 1].Target != Place.Output)
@@ -176,7 +177,7 @@ internal static class ForwardEmitter
     /// </summary>
     private static List<(Step Step, Place Source, Place Target, bool Whole)> Route(Plan plan, bool one)
     {
-        var steps = plan.Steps;
+        var steps = plan.InferenceSteps;
         int last = -1;
         for (int i = 0; i < steps.Count; i++) if (!steps[i].Layer.IdentityAtInference && !steps[i].Layer.IsView) last = i;
         bool copyOut = one && last >= 0 && steps[last].Layer.StoresWholeVectors;

@@ -49,6 +49,8 @@ internal sealed record ConvLayer(int Module, Shape Input, int Dimensions, int Ou
 
     public override bool FusesReLU => true;
 
+    public override bool FusesMaxPool => Dimensions == 2;
+
     public override string Describe() =>
         $"{TorchName} {Input} -> {Output} (kernel {Kernel}, stride {Stride}, padding {Padding}; {TensorPlaces()})";
 
@@ -59,7 +61,7 @@ internal sealed record ConvLayer(int Module, Shape Input, int Dimensions, int Ou
     private string Geometry => $"{InChannels}, {SlidingWindow.Sizes(Input)}, {OutChannels}, {Kernel}, {Stride}, {Padding}";
 
     public override void EmitForward(ForwardContext c) =>
-        c.W.Line($"Kernels.Conv.Forward{Dimensions}d({c.Source}, {ParameterSlice("p", 0)}, {ParameterSlice("p", 1)}, {c.Destination}, {c.Batch}, {Geometry}, relu: {c.ReLU});");
+        c.W.Line($"Kernels.Conv.Forward{Dimensions}d{(c.FusedMaxPool ? "MaxPool" : "")}({c.Source}, {ParameterSlice("p", 0)}, {ParameterSlice("p", 1)}, {c.Destination}, {c.Batch}, {Geometry}, relu: {c.ReLU});");
 
     public override void EmitBackward(BackwardContext c) =>
         c.W.Line($"Kernels.Conv.Backward{Dimensions}d({c.Gradient}, {c.Input}, {ParameterSlice("p", 0)}, {ParameterSlice("grad", 0)}, {ParameterSlice("grad", 1)}, {c.InputGradient ?? "default"}, batch, {Geometry});");

@@ -101,6 +101,9 @@ internal abstract record Layer(int Module, Shape Input, Shape Output)
     /// <summary>A following ReLU can be applied inside this layer's kernel (while the sum is in a register).</summary>
     public virtual bool FusesReLU => false;
 
+    /// <summary>Its inference kernel can also apply a following <c>MaxPool2d(2)</c> (after its ReLU, if fused too).</summary>
+    public virtual bool FusesMaxPool => false;
+
     /// <summary>An activation function, for the "two activations in a row" and loss-wiring checks.</summary>
     public virtual bool IsActivation => false;
 
@@ -157,9 +160,11 @@ internal sealed record Scratch(string Name, int PerSample, int Fixed, string Com
 /// <summary>What a layer's forward code reads and writes. The same call serves inference and training.</summary>
 internal sealed class ForwardContext
 {
-    public ForwardContext(CodeWriter writer, bool training, bool frozen, bool oneSample, string batch, string source, string destination, bool fusedReLU, int step)
+    public ForwardContext(CodeWriter writer, bool training, bool frozen, bool oneSample, string batch, string source, string destination, bool fusedReLU, int step,
+        bool fusedMaxPool = false)
     {
         W = writer; Training = training; Frozen = frozen; OneSample = oneSample; Batch = batch; Source = source; Destination = destination; FusedReLU = fusedReLU; Step = step;
+        FusedMaxPool = fusedMaxPool;
     }
 
     public CodeWriter W { get; }
@@ -185,11 +190,8 @@ internal sealed class ForwardContext
     /// <summary>The next module is a ReLU that this layer applies itself.</summary>
     public bool FusedReLU { get; }
 
-    /// <summary>
-    /// The input is the output of the previous layer's fused ReLU, and the input gradient must pass through that ReLU
-    /// here (<see cref="Layer.MasksInputGradient"/>): masked by <see cref="Input"/> &gt; 0 as it is written.
-    /// </summary>
-    public bool InputThroughReLU { get; }
+    /// <summary>A <c>MaxPool2d(2)</c> follows (after the ReLU, if fused), and this layer applies it too (<see cref="Layer.FusesMaxPool"/>).</summary>
+    public bool FusedMaxPool { get; }
 
     private int Step { get; }
 

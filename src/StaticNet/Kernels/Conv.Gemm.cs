@@ -35,14 +35,19 @@ public static partial class Conv
     /// are one vector or half of one wide, B is the padded input itself: row k is tap k's offset, segment y is output
     /// row y (<paramref name="pitch"/> = one padded row per stride). Needs whole vectors of columns.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="pool"/>, C is not stored but max-pooled 2 × 2 (after the ReLU), as <see cref="Pool.MaxForward2d"/>
+    /// would pool it: C's rows are then maps of segment-wide rows whose count is even, and each row of C becomes a
+    /// quarter as many floats, <paramref name="cStride"/> apart.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void GemmGathered(ref float a, nint aRow, nint aDepth, ref float b, ReadOnlySpan<nint> steps, int segment, nint pitch,
-        ref float c, nint cStride, int rows, int depth, int n, ref float bias, bool hasBias, bool relu)
+        ref float c, nint cStride, int rows, int depth, int n, ref float bias, bool hasBias, bool relu, bool pool = false)
     {
         int width = GemmWidth(n);
-        if (width == 0 || n % width != 0 || (segment != width && 2 * segment != width) || steps.Length < depth)
-            throw new ArgumentException($"A gathered B needs {depth} row steps, whole vectors of columns and segments of one or half a vector ({n} columns, segments of {segment}, vectors of {width}).");
-        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch, segment != width), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+        if (width == 0 || n % width != 0 || (segment != width && 2 * segment != width) || steps.Length < depth || (pool && segment == width && n % (2 * width) != 0))
+            throw new ArgumentException($"A gathered B needs {depth} row steps, whole vectors of columns and segments of one or half a vector, an even number of them to pool ({n} columns, segments of {segment}, vectors of {width}).");
+        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch, segment != width, pool), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
     }
 
     /// <summary>The vector width (floats) that <see cref="Gemm"/> runs n columns with: the widest accelerated one that fits; 0 for scalar.</summary>
@@ -63,6 +68,8 @@ public static partial class Conv
         public readonly nint Stride, Pitch;
         /// <summary>Each vector is two segments of half its width: <see cref="Pitch"/> apart, the next vector 2·Pitch on.</summary>
         public readonly bool Halves;
+        /// <summary>C is max-pooled 2 × 2 in registers (see <see cref="GemmGathered"/>): column j of C is stored at j / 4.</summary>
+        public readonly bool Pool;
 
         public BRows(ref float start, nint stride)
         {
@@ -71,12 +78,13 @@ public static partial class Conv
             Stride = stride;
         }
 
-        public BRows(ref float start, ref nint steps, nint pitch, bool halves)
+        public BRows(ref float start, ref nint steps, nint pitch, bool halves, bool pool)
         {
             Start = ref start;
             Steps = ref steps;
             Pitch = pitch;
             Halves = halves;
+            Pool = pool;
         }
 
         public bool Gathered => !Unsafe.IsNullRef(ref Steps);
@@ -158,19 +166,21 @@ public static partial class Conv
     {
         int width = TSimd.Width, j = 0;
         nint next = b.Next(width), bStride = b.Stride, half = b.Half;
+        bool pool = b.Pool;
+        int quarter = pool ? 2 : 0; // pooled, column j lands at j / 4 (a shift: a division per block cost more than the pooling)
         ref nint steps = ref b.Steps;
         for (; j + 2 * width <= n; j += 2 * width)
             GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next, half,
-                ref Unsafe.Add(ref c, j), cStride, height, 2, depth, ref bias, hasBias, relu);
+                ref Unsafe.Add(ref c, j >> quarter), cStride, height, 2, depth, ref bias, hasBias, relu, pool);
         if (j < n)
         {
             // One or two more vectors, the last ending at n (overlapping the previous block when n is not a multiple of the width).
             int last = n - width;
             if (last > j)
                 GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next, half,
-                    ref Unsafe.Add(ref c, j), cStride, height, 1, depth, ref bias, hasBias, relu);
+                    ref Unsafe.Add(ref c, j >> quarter), cStride, height, 1, depth, ref bias, hasBias, relu, pool);
             GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(last, width)), bStride, ref steps, next, half,
-                ref Unsafe.Add(ref c, last), cStride, height, 1, depth, ref bias, hasBias, relu);
+                ref Unsafe.Add(ref c, last >> quarter), cStride, height, 1, depth, ref bias, hasBias, relu, pool);
         }
     }
 
@@ -181,30 +191,54 @@ public static partial class Conv
     /// B's rows are <paramref name="bStride"/> apart, or <paramref name="steps"/> apart when it is not null; its second
     /// vector is <paramref name="next"/> floats after the first; with <paramref name="half"/> ≠ 0 each vector is two halves that far apart.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GemmBlock<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, nint next, nint half,
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
+    {
+        // One method per way of reading B, each with a body per vector count, so that every branch in the loop is on a
+        // constant (all six bodies in one method passed the JIT's limit of tracked locals: the accumulators went to memory).
+        if (Unsafe.IsNullRef(ref steps)) BlockRows<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu);
+        else if (half == 0) BlockGathered<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, ref steps, next, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu, pool);
+        else BlockHalves<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, ref steps, next, half, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu, pool);
+    }
+
+    /// <summary>A block with B row-major, rows <paramref name="bStride"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockRows<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride,
         ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         if (TRows.Height != 0) height = TRows.Height;
-        // One inlined body per case, so that every branch in the loop is on a constant.
-        if (Unsafe.IsNullRef(ref steps))
-        {
-            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
-            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref steps, false, TSimd.Width, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
-        }
-        else if (half == 0)
-        {
-            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
-            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
-        }
-        else if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 2, depth, ref bias, hasBias, relu);
-        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 1, depth, ref bias, hasBias, relu);
+        if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref Unsafe.NullRef<nint>(), false, TSimd.Width, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, false);
+        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref Unsafe.NullRef<nint>(), false, TSimd.Width, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, false);
+    }
+
+    /// <summary>A block with B gathered (<see cref="GemmGathered"/>), whole vectors.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockGathered<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, ref nint steps, nint next,
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
+    {
+        if (TRows.Height != 0) height = TRows.Height;
+        if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, pool);
+        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+    }
+
+    /// <summary>A block with B gathered, each vector two half-vector segments <paramref name="half"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void BlockHalves<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, ref nint steps, nint next, nint half,
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
+        where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
+    {
+        if (TRows.Height != 0) height = TRows.Height;
+        if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, pool);
+        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, pool);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void GemmBlock<TSimd, TVec>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, bool gathered, nint next,
-        nint half, ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu)
+        nint half, ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
         TVec c00, c10 = default, c20 = default, c30 = default, c40 = default, c50 = default;
@@ -258,12 +292,45 @@ public static partial class Conv
             ak = ref Unsafe.Add(ref ak, aDepth);
             bk = ref Unsafe.Add(ref bk, gathered ? Unsafe.Add(ref steps, k) : bStride);
         }
+        if (pool)
+        {
+            // Pooled in registers (a branch per block, not per depth): each row's two vectors become its pooled rows.
+            PoolRow<TSimd, TVec>(c00, c01, ref c, vectors, half != 0, relu);
+            if (height > 1) PoolRow<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, cStride), vectors, half != 0, relu);
+            if (height > 2) PoolRow<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * cStride), vectors, half != 0, relu);
+            if (height > 3) PoolRow<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * cStride), vectors, half != 0, relu);
+            if (height > 4) PoolRow<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * cStride), vectors, half != 0, relu);
+            if (height > 5) PoolRow<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * cStride), vectors, half != 0, relu);
+            return;
+        }
         StoreRow<TSimd, TVec>(c00, c01, ref c, vectors, relu);
         if (height > 1) StoreRow<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, cStride), vectors, relu);
         if (height > 2) StoreRow<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * cStride), vectors, relu);
         if (height > 3) StoreRow<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * cStride), vectors, relu);
         if (height > 4) StoreRow<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * cStride), vectors, relu);
         if (height > 5) StoreRow<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * cStride), vectors, relu);
+    }
+
+    /// <summary>
+    /// One row of C's block, pooled: two vectors that are output rows 2q and 2q + 1 (one pooled row), or, with
+    /// <paramref name="halves"/>, vectors that each hold two output rows (a pooled row each).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PoolRow<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool halves, bool relu)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        if (relu)
+        {
+            v0 = TSimd.Relu(v0);
+            v1 = TSimd.Relu(v1);
+        }
+        if (!halves)
+        {
+            PooledLanes.StoreRows<TSimd, TVec>(v0, v1, ref c);
+            return;
+        }
+        PooledLanes.StoreHalves<TSimd, TVec>(v0, ref c);
+        if (vectors > 1) PooledLanes.StoreHalves<TSimd, TVec>(v1, ref Unsafe.Add(ref c, TSimd.Width / 4));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

@@ -778,6 +778,73 @@ public static class Pool
         throw new ArgumentException($"Pool kernel spans too short (floats given/needed): {aName} {a}/{aExpected}, {bName} {b}/{bExpected}.");
 }
 
+/// <summary>
+/// One 2 × 2 window per pair of lanes, for the convolution that pools its output in registers (<see cref="Conv.Forward2dMaxPool"/>):
+/// the same combining order as <see cref="Pool.MaxForward2d"/>'s (rows, then columns), so the same bits.
+/// </summary>
+internal static class PooledLanes
+{
+    /// <summary>Rows 2q (<paramref name="top"/>) and 2q + 1 (<paramref name="bottom"/>), a vector each: their pooled row, half a vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreRows<TSimd, TVec>(TVec top, TVec bottom, ref float destination)
+        where TSimd : struct, ISimd<TVec> where TVec : struct =>
+        TSimd.StoreLowerHalf(Columns<TSimd, TVec>(TSimd.MaxInOrder(top, bottom)), ref destination);
+
+    /// <summary>Rows 2q and 2q + 1 as the two halves of one vector: their pooled row, a quarter of a vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreHalves<TSimd, TVec>(TVec rows, ref float destination)
+        where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        Halves<TVec>(rows, out TVec top, out TVec bottom);
+        TSimd.StoreLowerQuarter(Columns<TSimd, TVec>(TSimd.MaxInOrder(top, bottom)), ref destination);
+    }
+
+    /// <summary>Adjacent lanes combined: lane i of the result (for i under half the width) is max(v[2i], v[2i + 1]) in order.</summary>
+    /// <remarks>Vectors change type by <c>(T)(object)</c>, which the JIT erases; taking their address would keep the
+    /// caller's accumulators in memory.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Columns<TSimd, TVec>(TVec v) where TSimd : struct, ISimd<TVec> where TVec : struct
+    {
+        TVec even, odd;
+        if (typeof(TVec) == typeof(Vector512<float>))
+        {
+            Pairs512.Unzip((Vector512<float>)(object)v, (Vector512<float>)(object)v, out Vector512<float> e, out Vector512<float> o);
+            (even, odd) = ((TVec)(object)e, (TVec)(object)o);
+        }
+        else if (typeof(TVec) == typeof(Vector256<float>))
+        {
+            Pairs256.Unzip((Vector256<float>)(object)v, (Vector256<float>)(object)v, out Vector256<float> e, out Vector256<float> o);
+            (even, odd) = ((TVec)(object)e, (TVec)(object)o);
+        }
+        else
+        {
+            Pairs128.Unzip((Vector128<float>)(object)v, (Vector128<float>)(object)v, out Vector128<float> e, out Vector128<float> o);
+            (even, odd) = ((TVec)(object)e, (TVec)(object)o);
+        }
+        return TSimd.MaxInOrder(even, odd);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Halves<TVec>(TVec v, out TVec lower, out TVec upper) where TVec : struct
+    {
+        if (typeof(TVec) == typeof(Vector512<float>))
+        {
+            Pairs512.Halves((Vector512<float>)(object)v, (Vector512<float>)(object)v, out Vector512<float> l, out Vector512<float> u);
+            (lower, upper) = ((TVec)(object)l, (TVec)(object)u);
+        }
+        else if (typeof(TVec) == typeof(Vector256<float>))
+        {
+            Pairs256.Halves((Vector256<float>)(object)v, (Vector256<float>)(object)v, out Vector256<float> l, out Vector256<float> u);
+            (lower, upper) = ((TVec)(object)l, (TVec)(object)u);
+        }
+        else
+        {
+            Pairs128.Halves((Vector128<float>)(object)v, (Vector128<float>)(object)v, out Vector128<float> l, out Vector128<float> u);
+            (lower, upper) = ((TVec)(object)l, (TVec)(object)u);
+        }
+    }
+}
+
 /// <summary>Lane shuffles for 2-wide, stride-2 pooling, per vector width (the <see cref="ISimd{TVec}"/> operations have none).</summary>
 internal interface IPairs<TVec> where TVec : struct
 {

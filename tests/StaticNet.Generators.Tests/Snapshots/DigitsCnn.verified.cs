@@ -122,17 +122,11 @@ namespace Samples
             var b = scratch.Slice(n * MaxWidth, n * MaxWidth);
             global::System.ReadOnlySpan<float> p = _parameters;
 
-            // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused)
-            Kernels.Conv.Forward2d(x, p.Slice(0, 72), p.Slice(72, 8), a.Slice(0, n * 512), n, 1, 8, 8, 8, 3, 1, 1, relu: true);
+            // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused), then layer 2: MaxPool2d -> 8x4x4 (fused)
+            Kernels.Conv.Forward2dMaxPool(x, p.Slice(0, 72), p.Slice(72, 8), a.Slice(0, n * 128), n, 1, 8, 8, 8, 3, 1, 1, relu: true);
 
-            // Layer 2: MaxPool2d 8x8x8 -> 8x4x4 (kernel 2, stride 2)
-            Kernels.Pool.MaxForward2d(a.Slice(0, n * 512), b.Slice(0, n * 128), n, 8, 8, 8, 2, 2);
-
-            // Layer 3: Conv2d 8x4x4 -> 16x4x4 (kernel 3, stride 1, padding 1; weight [16, 8, 3, 3] at 80, bias at 1232), then layer 4: ReLU (fused)
-            Kernels.Conv.Forward2d(b.Slice(0, n * 128), p.Slice(80, 1152), p.Slice(1232, 16), a.Slice(0, n * 256), n, 8, 4, 4, 16, 3, 1, 1, relu: true);
-
-            // Layer 5: MaxPool2d 16x4x4 -> 16x2x2 (kernel 2, stride 2)
-            Kernels.Pool.MaxForward2d(a.Slice(0, n * 256), b.Slice(0, n * 64), n, 16, 4, 4, 2, 2);
+            // Layer 3: Conv2d 8x4x4 -> 16x4x4 (kernel 3, stride 1, padding 1; weight [16, 8, 3, 3] at 80, bias at 1232), then layer 4: ReLU (fused), then layer 5: MaxPool2d -> 16x2x2 (fused)
+            Kernels.Conv.Forward2dMaxPool(a.Slice(0, n * 128), p.Slice(80, 1152), p.Slice(1232, 16), b.Slice(0, n * 64), n, 8, 4, 4, 16, 3, 1, 1, relu: true);
 
             // Layer 6: Flatten 16x2x2 -> 64
             // (a view: the same floats, nothing to do)
@@ -327,17 +321,11 @@ namespace Samples
                 var b = scratch.Slice(n * MaxWidth, n * MaxWidth);
                 global::System.ReadOnlySpan<float> p = _parameters;
 
-                // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused)
-                Kernels.Conv.Forward2d(x, p.Slice(0, 72), p.Slice(72, 8), a.Slice(0, n * 512), n, 1, 8, 8, 8, 3, 1, 1, relu: true);
+                // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused), then layer 2: MaxPool2d -> 8x4x4 (fused)
+                Kernels.Conv.Forward2dMaxPool(x, p.Slice(0, 72), p.Slice(72, 8), a.Slice(0, n * 128), n, 1, 8, 8, 8, 3, 1, 1, relu: true);
 
-                // Layer 2: MaxPool2d 8x8x8 -> 8x4x4 (kernel 2, stride 2)
-                Kernels.Pool.MaxForward2d(a.Slice(0, n * 512), b.Slice(0, n * 128), n, 8, 8, 8, 2, 2);
-
-                // Layer 3: Conv2d 8x4x4 -> 16x4x4 (kernel 3, stride 1, padding 1; weight [16, 8, 3, 3] at 80, bias at 1232), then layer 4: ReLU (fused)
-                Kernels.Conv.Forward2d(b.Slice(0, n * 128), p.Slice(80, 1152), p.Slice(1232, 16), a.Slice(0, n * 256), n, 8, 4, 4, 16, 3, 1, 1, relu: true);
-
-                // Layer 5: MaxPool2d 16x4x4 -> 16x2x2 (kernel 2, stride 2)
-                Kernels.Pool.MaxForward2d(a.Slice(0, n * 256), b.Slice(0, n * 64), n, 16, 4, 4, 2, 2);
+                // Layer 3: Conv2d 8x4x4 -> 16x4x4 (kernel 3, stride 1, padding 1; weight [16, 8, 3, 3] at 80, bias at 1232), then layer 4: ReLU (fused), then layer 5: MaxPool2d -> 16x2x2 (fused)
+                Kernels.Conv.Forward2dMaxPool(a.Slice(0, n * 128), p.Slice(80, 1152), p.Slice(1232, 16), b.Slice(0, n * 64), n, 8, 4, 4, 16, 3, 1, 1, relu: true);
 
                 // Layer 6: Flatten 16x2x2 -> 64
                 // (a view: the same floats, nothing to do)
@@ -351,22 +339,16 @@ namespace Samples
             {
                 const int n = 1;
                 // Scratch rounded up to whole vectors (the dense kernel stores whole vectors), cache-line aligned.
-                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[640 + Kernels.AlignedStore.Slack]);
-                var a = scratch.Slice(0, 512);
-                var b = scratch.Slice(512, 128);
+                global::System.Span<float> scratch = Kernels.AlignedStore.Align(stackalloc float[192 + Kernels.AlignedStore.Slack]);
+                var a = scratch.Slice(0, 128);
+                var b = scratch.Slice(128, 64);
                 global::System.ReadOnlySpan<float> p = _parameters;
 
-                // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused)
-                Kernels.Conv.Forward2d(x, p.Slice(0, 72), p.Slice(72, 8), a.Slice(0, n * 512), n, 1, 8, 8, 8, 3, 1, 1, relu: true);
+                // Layer 0: Conv2d 1x8x8 -> 8x8x8 (kernel 3, stride 1, padding 1; weight [8, 1, 3, 3] at 0, bias at 72), then layer 1: ReLU (fused), then layer 2: MaxPool2d -> 8x4x4 (fused)
+                Kernels.Conv.Forward2dMaxPool(x, p.Slice(0, 72), p.Slice(72, 8), a.Slice(0, n * 128), n, 1, 8, 8, 8, 3, 1, 1, relu: true);
 
-                // Layer 2: MaxPool2d 8x8x8 -> 8x4x4 (kernel 2, stride 2)
-                Kernels.Pool.MaxForward2d(a.Slice(0, n * 512), b.Slice(0, n * 128), n, 8, 8, 8, 2, 2);
-
-                // Layer 3: Conv2d 8x4x4 -> 16x4x4 (kernel 3, stride 1, padding 1; weight [16, 8, 3, 3] at 80, bias at 1232), then layer 4: ReLU (fused)
-                Kernels.Conv.Forward2d(b.Slice(0, n * 128), p.Slice(80, 1152), p.Slice(1232, 16), a.Slice(0, n * 256), n, 8, 4, 4, 16, 3, 1, 1, relu: true);
-
-                // Layer 5: MaxPool2d 16x4x4 -> 16x2x2 (kernel 2, stride 2)
-                Kernels.Pool.MaxForward2d(a.Slice(0, n * 256), b.Slice(0, n * 64), n, 16, 4, 4, 2, 2);
+                // Layer 3: Conv2d 8x4x4 -> 16x4x4 (kernel 3, stride 1, padding 1; weight [16, 8, 3, 3] at 80, bias at 1232), then layer 4: ReLU (fused), then layer 5: MaxPool2d -> 16x2x2 (fused)
+                Kernels.Conv.Forward2dMaxPool(a.Slice(0, n * 128), p.Slice(80, 1152), p.Slice(1232, 16), b.Slice(0, n * 64), n, 8, 4, 4, 16, 3, 1, 1, relu: true);
 
                 // Layer 6: Flatten 16x2x2 -> 64
                 // (a view: the same floats, nothing to do)

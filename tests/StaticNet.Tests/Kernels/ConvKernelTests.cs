@@ -59,6 +59,41 @@ public class ConvKernelTests
         CheckAgainstReference(Geometry.Conv2d(batch, inC, h, w, outC, k, s, p), twoD: true);
 
     [Theory]
+    [MemberData(nameof(Shapes2d))]
+    public void Conv2d_then_max_pool_fused_gives_the_same_bits(int batch, int inC, int h, int w, int outC, int k, int s, int p)
+    {
+        // The inference passes pool a convolution's output in registers (even maps read from the padded input) or per
+        // sample: either way exactly the values of the convolution, then MaxPool2d(2); values on a coarse grid with a
+        // few NaN and ±∞, so that windows tie and NaN wins.
+        int outH = (h + 2 * p - k) / s + 1, outW = (w + 2 * p - k) / s + 1;
+        int conv = batch * outC * outH * outW, pooled = batch * outC * (outH / 2) * (outW / 2);
+        var random = new Random(batch * 131 + h * 17 + w);
+        float[] x = [.. Enumerable.Range(0, batch * inC * h * w).Select(_ => random.Next(200) switch
+        {
+            0 => float.NaN, 1 => float.PositiveInfinity, 2 => float.NegativeInfinity, _ => random.Next(-4, 5) * 0.5f,
+        })];
+        float[] weight = [.. Enumerable.Range(0, outC * inC * k * k).Select(_ => random.Next(-2, 3) * 0.25f)];
+        float[] bias = [.. Enumerable.Range(0, outC).Select(_ => random.Next(-2, 3) * 0.25f)];
+        if (outH < 2 || outW < 2)
+        {
+            // No 2 × 2 window fits: refused, as MaxPool2d refuses it.
+            var ex = Assert.Throws<ArgumentException>(() => Conv.Forward2dMaxPool(x, weight, bias, new float[1], batch, inC, h, w, outC, k, s, p, relu: false));
+            Assert.Contains($"({outH} × {outW})", ex.Message);
+        }
+        else foreach (bool relu in new[] { false, true })
+        {
+            var map = new float[conv];
+            var expected = new float[pooled];
+            Conv.Forward2d(x, weight, bias, map, batch, inC, h, w, outC, k, s, p, relu);
+            Pool.MaxForward2d(map, expected, batch, outC, outH, outW, 2, 2);
+            float[] y = Filled(pooled + Guard, 77f);
+            Conv.Forward2dMaxPool(x, weight, bias, y, batch, inC, h, w, outC, k, s, p, relu);
+            for (int i = 0; i < pooled; i++) Assert.True(expected[i].Equals(y[i]), $"y[{i}] (relu {relu}): expected {expected[i]}, got {y[i]}");
+            Assert.All(y[pooled..], v => Assert.Equal(77f, v));
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Shapes1d))]
     public void Conv1d_matches_double_reference(int batch, int inC, int length, int outC, int k, int s, int p) =>
         CheckAgainstReference(Geometry.Conv1d(batch, inC, length, outC, k, s, p), twoD: false);
