@@ -788,60 +788,38 @@ internal static class PooledLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreRows<TSimd, TVec>(TVec top, TVec bottom, ref float destination)
         where TSimd : struct, ISimd<TVec> where TVec : struct =>
-        TSimd.StoreLowerHalf(Columns<TSimd, TVec>(TSimd.MaxInOrder(top, bottom)), ref destination);
+        TSimd.StoreLowerHalf(Pooled(TSimd.MaxInOrder(top, bottom), halves: false), ref destination);
 
     /// <summary>Rows 2q and 2q + 1 as the two halves of one vector: their pooled row, a quarter of a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreHalves<TSimd, TVec>(TVec rows, ref float destination)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
+        where TSimd : struct, ISimd<TVec> where TVec : struct =>
+        TSimd.StoreLowerQuarter(Pooled(rows, halves: true), ref destination);
+
+    /// <summary>
+    /// Adjacent lanes combined, after the two halves when <paramref name="halves"/>: lane i of the result (i under half the
+    /// width, or a quarter) is the window's maximum in order. Vectors change type by <c>(T)(object)</c>, which the JIT
+    /// erases (taking their address would keep the caller's accumulators in memory).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVec Pooled<TVec>(TVec v, bool halves) where TVec : struct
     {
-        Halves<TVec>(rows, out TVec top, out TVec bottom);
-        TSimd.StoreLowerQuarter(Columns<TSimd, TVec>(TSimd.MaxInOrder(top, bottom)), ref destination);
+        if (typeof(TVec) == typeof(Vector512<float>)) return (TVec)(object)Pooled<Simd512, Pairs512, Vector512<float>>((Vector512<float>)(object)v, halves);
+        if (typeof(TVec) == typeof(Vector256<float>)) return (TVec)(object)Pooled<Simd256, Pairs256, Vector256<float>>((Vector256<float>)(object)v, halves);
+        return (TVec)(object)Pooled<Simd128, Pairs128, Vector128<float>>((Vector128<float>)(object)v, halves);
     }
 
-    /// <summary>Adjacent lanes combined: lane i of the result (for i under half the width) is max(v[2i], v[2i + 1]) in order.</summary>
-    /// <remarks>Vectors change type by <c>(T)(object)</c>, which the JIT erases; taking their address would keep the
-    /// caller's accumulators in memory.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Columns<TSimd, TVec>(TVec v) where TSimd : struct, ISimd<TVec> where TVec : struct
+    private static TVec Pooled<TSimd, TPairs, TVec>(TVec v, bool halves)
+        where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
     {
-        TVec even, odd;
-        if (typeof(TVec) == typeof(Vector512<float>))
+        if (halves)
         {
-            Pairs512.Unzip((Vector512<float>)(object)v, (Vector512<float>)(object)v, out Vector512<float> e, out Vector512<float> o);
-            (even, odd) = ((TVec)(object)e, (TVec)(object)o);
+            TPairs.Halves(v, v, out TVec top, out TVec bottom);
+            v = TSimd.MaxInOrder(top, bottom);
         }
-        else if (typeof(TVec) == typeof(Vector256<float>))
-        {
-            Pairs256.Unzip((Vector256<float>)(object)v, (Vector256<float>)(object)v, out Vector256<float> e, out Vector256<float> o);
-            (even, odd) = ((TVec)(object)e, (TVec)(object)o);
-        }
-        else
-        {
-            Pairs128.Unzip((Vector128<float>)(object)v, (Vector128<float>)(object)v, out Vector128<float> e, out Vector128<float> o);
-            (even, odd) = ((TVec)(object)e, (TVec)(object)o);
-        }
+        TPairs.Unzip(v, v, out TVec even, out TVec odd);
         return TSimd.MaxInOrder(even, odd);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Halves<TVec>(TVec v, out TVec lower, out TVec upper) where TVec : struct
-    {
-        if (typeof(TVec) == typeof(Vector512<float>))
-        {
-            Pairs512.Halves((Vector512<float>)(object)v, (Vector512<float>)(object)v, out Vector512<float> l, out Vector512<float> u);
-            (lower, upper) = ((TVec)(object)l, (TVec)(object)u);
-        }
-        else if (typeof(TVec) == typeof(Vector256<float>))
-        {
-            Pairs256.Halves((Vector256<float>)(object)v, (Vector256<float>)(object)v, out Vector256<float> l, out Vector256<float> u);
-            (lower, upper) = ((TVec)(object)l, (TVec)(object)u);
-        }
-        else
-        {
-            Pairs128.Halves((Vector128<float>)(object)v, (Vector128<float>)(object)v, out Vector128<float> l, out Vector128<float> u);
-            (lower, upper) = ((TVec)(object)l, (TVec)(object)u);
-        }
     }
 }
 
