@@ -55,6 +55,28 @@ public class LossKernelTests
     }
 
     [Theory]
+    [InlineData(0, 10)]
+    [InlineData(7, -1)]
+    [InlineData(8, 10)]
+    [InlineData(15, int.MinValue)]
+    [InlineData(20, 11)]
+    [InlineData(33, 10)]
+    public void Cross_entropy_names_the_first_target_out_of_range(int at, int value)
+    {
+        // Whole blocks check their targets as vectors, the last partial block one by one: either way the exception names
+        // the sample and the class count.
+        const int batch = 34, classes = 10;
+        var z = new float[batch * classes];
+        var targets = new int[batch];
+        for (int s = 0; s < batch; s++) targets[s] = s % classes;
+        targets[at] = value;
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropy(z, targets, new float[batch * classes], batch, classes));
+        Assert.Contains($"Target {value} at index {at} is outside the {classes} classes", ex.Message);
+        ex = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CrossEntropy(z, targets, Span<float>.Empty, batch, classes));
+        Assert.Contains($"at index {at}", ex.Message);
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(3)]
     [InlineData(9)]
