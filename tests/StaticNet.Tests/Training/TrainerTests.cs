@@ -159,8 +159,16 @@ public sealed class TrainerTests
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Allocated(2); // warm up (JIT, lazy statics)
-        long few = Allocated(2), many = Allocated(12);
-        Assert.Equal(16 * 45, batches);
+        // Three tries, the least growth kept: a gen-2 collection caused by other tests running alongside can trim the
+        // shared ArrayPool between two calls, and the next rent then allocates once. A real per-epoch allocation grows
+        // every try.
+        long few = 0, many = long.MaxValue;
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            long f = Allocated(2), m = Allocated(12);
+            if (m - f < many - few) (few, many) = (f, m);
+        }
+        Assert.Equal((2 + 3 * (2 + 12)) * 45, batches);
         // 10 more epochs × 45 batches: only the history's per-epoch float loss, float validation loss and double accuracy may grow.
         Assert.True(many - few <= 10 * (sizeof(float) + sizeof(float) + sizeof(double)) + 64, $"2 epochs allocate {few} bytes, 12 epochs {many}.");
     }
