@@ -7,6 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$root/artifacts/performance}
 mkdir -p "$out"
+out=$(cd "$out" && pwd) # absolute: the PyTorch runs change directory
 bench() { dotnet run -c Release --no-build --project "$root/tests/StaticNet.Benchmarks" -- "$@"; }
 dotnet build -c Release "$root/tests/StaticNet.Benchmarks" --nologo -v quiet > /dev/null
 lscpu | grep -E "Model name|^CPU\(s\)|Flags" | sed 's/Flags:.*\(avx512f\).*/AVX-512: yes/; s/Flags:.*/(flags)/' > "$out/cpu.txt"
@@ -24,8 +25,10 @@ ob=/tmp/openblas/root/usr/lib/x86_64-linux-gnu/openblas-pthread
 if [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import torch" 2> /dev/null && [ -d "$bench" ]; then
   (cd "$bench" && OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=$ob /usr/bin/python3 torch_digits.py ../data/digits.csv.gz) > "$out/torch-digits.json"
   (cd "$bench" && OPENBLAS_NUM_THREADS=1 LD_LIBRARY_PATH=$ob /usr/bin/python3 torch_scale.py) > "$out/torch-scale.json"
-  sed 's/set_num_threads(1)/set_num_threads(2)/' "$bench/torch_scale.py" > "$out/torch_scale_2.py"
-  (cd "$bench" && OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=$ob /usr/bin/python3 "$out/torch_scale_2.py") > "$out/torch-scale-2threads.json"
+  two=$(mktemp --suffix=.py)
+  sed 's/set_num_threads(1)/set_num_threads(2)/' "$bench/torch_scale.py" > "$two"
+  (cd "$bench" && OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH=$ob /usr/bin/python3 "$two") > "$out/torch-scale-2threads.json"
+  rm -f "$two"
 fi
 bench --plot "$out" "$root/docs/performance.png"
 tail -n +1 "$out"/*.json
