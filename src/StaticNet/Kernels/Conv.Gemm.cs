@@ -37,7 +37,7 @@ public static partial class Conv
     /// </summary>
     /// <remarks>
     /// With <paramref name="pool"/>, C is not stored but max-pooled 2 × 2 (after the ReLU), as <see cref="Pool.MaxForward2d"/>
-    /// would pool it: C's rows are then maps of segment-wide rows whose count is even, and each row of C becomes a
+    /// would pool it: C's rows are then maps of an even number of rows one vector wide, and each row of C becomes a
     /// quarter as many floats, <paramref name="cStride"/> apart.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -45,8 +45,8 @@ public static partial class Conv
         ref float c, nint cStride, int rows, int depth, int n, ref float bias, bool hasBias, bool relu, bool pool = false)
     {
         int width = GemmWidth(n);
-        if (width == 0 || n % width != 0 || (segment != width && 2 * segment != width) || steps.Length < depth || (pool && segment == width && n % (2 * width) != 0))
-            throw new ArgumentException($"A gathered B needs {depth} row steps, whole vectors of columns and segments of one or half a vector, an even number of them to pool ({n} columns, segments of {segment}, vectors of {width}).");
+        if (width == 0 || n % width != 0 || (segment != width && 2 * segment != width) || steps.Length < depth || (pool && (segment != width || n % (2 * width) != 0)))
+            throw new ArgumentException($"A gathered B needs {depth} row steps, whole vectors of columns and segments of one or half a vector; to pool, an even number of whole-vector segments ({n} columns, segments of {segment}, vectors of {width}).");
         Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch, segment != width, pool), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
     }
 
@@ -294,13 +294,14 @@ public static partial class Conv
         }
         if (pool)
         {
-            // Pooled in registers (a branch per block, not per depth): each row's two vectors become its pooled rows.
-            PoolRow<TSimd, TVec>(c00, c01, ref c, vectors, half != 0, relu);
-            if (height > 1) PoolRow<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, cStride), vectors, half != 0, relu);
-            if (height > 2) PoolRow<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * cStride), vectors, half != 0, relu);
-            if (height > 3) PoolRow<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * cStride), vectors, half != 0, relu);
-            if (height > 4) PoolRow<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * cStride), vectors, half != 0, relu);
-            if (height > 5) PoolRow<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * cStride), vectors, half != 0, relu);
+            // Pooled in registers (a branch per block, not per depth): each row's two vectors, output rows 2q and 2q + 1,
+            // become its pooled row q.
+            PoolRow<TSimd, TVec>(c00, c01, ref c, relu);
+            if (height > 1) PoolRow<TSimd, TVec>(c10, c11, ref Unsafe.Add(ref c, cStride), relu);
+            if (height > 2) PoolRow<TSimd, TVec>(c20, c21, ref Unsafe.Add(ref c, 2 * cStride), relu);
+            if (height > 3) PoolRow<TSimd, TVec>(c30, c31, ref Unsafe.Add(ref c, 3 * cStride), relu);
+            if (height > 4) PoolRow<TSimd, TVec>(c40, c41, ref Unsafe.Add(ref c, 4 * cStride), relu);
+            if (height > 5) PoolRow<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * cStride), relu);
             return;
         }
         StoreRow<TSimd, TVec>(c00, c01, ref c, vectors, relu);
@@ -311,27 +312,11 @@ public static partial class Conv
         if (height > 5) StoreRow<TSimd, TVec>(c50, c51, ref Unsafe.Add(ref c, 5 * cStride), vectors, relu);
     }
 
-    /// <summary>
-    /// One row of C's block, pooled: two vectors that are output rows 2q and 2q + 1 (one pooled row), or, with
-    /// <paramref name="halves"/>, vectors that each hold two output rows (a pooled row each).
-    /// </summary>
+    /// <summary>One row of C's block, pooled: its two vectors are output rows 2q and 2q + 1, their pooled row half a vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void PoolRow<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool halves, bool relu)
-        where TSimd : struct, ISimd<TVec> where TVec : struct
-    {
-        if (relu)
-        {
-            v0 = TSimd.Relu(v0);
-            v1 = TSimd.Relu(v1);
-        }
-        if (!halves)
-        {
-            PooledLanes.StoreRows<TSimd, TVec>(v0, v1, ref c);
-            return;
-        }
-        PooledLanes.StoreHalves<TSimd, TVec>(v0, ref c);
-        if (vectors > 1) PooledLanes.StoreHalves<TSimd, TVec>(v1, ref Unsafe.Add(ref c, TSimd.Width / 4));
-    }
+    private static void PoolRow<TSimd, TVec>(TVec top, TVec bottom, ref float c, bool relu)
+        where TSimd : struct, ISimd<TVec> where TVec : struct =>
+        PooledLanes.StoreRows<TSimd, TVec>(relu ? TSimd.Relu(top) : top, relu ? TSimd.Relu(bottom) : bottom, ref c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void StoreRow<TSimd, TVec>(TVec v0, TVec v1, ref float c, int vectors, bool relu)

@@ -788,36 +788,25 @@ internal static class PooledLanes
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void StoreRows<TSimd, TVec>(TVec top, TVec bottom, ref float destination)
         where TSimd : struct, ISimd<TVec> where TVec : struct =>
-        TSimd.StoreLowerHalf(Pooled(TSimd.MaxInOrder(top, bottom), halves: false), ref destination);
-
-    /// <summary>Rows 2q and 2q + 1 as the two halves of one vector: their pooled row, a quarter of a vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreHalves<TSimd, TVec>(TVec rows, ref float destination)
-        where TSimd : struct, ISimd<TVec> where TVec : struct =>
-        TSimd.StoreLowerQuarter(Pooled(rows, halves: true), ref destination);
+        TSimd.StoreLowerHalf(Columns(TSimd.MaxInOrder(top, bottom)), ref destination);
 
     /// <summary>
-    /// Adjacent lanes combined, after the two halves when <paramref name="halves"/>: lane i of the result (i under half the
-    /// width, or a quarter) is the window's maximum in order. Vectors change type by <c>(T)(object)</c>, which the JIT
-    /// erases (taking their address would keep the caller's accumulators in memory).
+    /// Adjacent lanes combined: lane i of the result (i under half the width) is max(v[2i], v[2i + 1]) in order. Vectors
+    /// change type by <c>(T)(object)</c>, which the JIT erases (taking their address would keep the caller's
+    /// accumulators in memory).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Pooled<TVec>(TVec v, bool halves) where TVec : struct
+    private static TVec Columns<TVec>(TVec v) where TVec : struct
     {
-        if (typeof(TVec) == typeof(Vector512<float>)) return (TVec)(object)Pooled<Simd512, Pairs512, Vector512<float>>((Vector512<float>)(object)v, halves);
-        if (typeof(TVec) == typeof(Vector256<float>)) return (TVec)(object)Pooled<Simd256, Pairs256, Vector256<float>>((Vector256<float>)(object)v, halves);
-        return (TVec)(object)Pooled<Simd128, Pairs128, Vector128<float>>((Vector128<float>)(object)v, halves);
+        if (typeof(TVec) == typeof(Vector512<float>)) return (TVec)(object)Columns<Simd512, Pairs512, Vector512<float>>((Vector512<float>)(object)v);
+        if (typeof(TVec) == typeof(Vector256<float>)) return (TVec)(object)Columns<Simd256, Pairs256, Vector256<float>>((Vector256<float>)(object)v);
+        return (TVec)(object)Columns<Simd128, Pairs128, Vector128<float>>((Vector128<float>)(object)v);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TVec Pooled<TSimd, TPairs, TVec>(TVec v, bool halves)
+    private static TVec Columns<TSimd, TPairs, TVec>(TVec v)
         where TSimd : struct, ISimd<TVec> where TPairs : struct, IPairs<TVec> where TVec : struct
     {
-        if (halves)
-        {
-            TPairs.Halves(v, v, out TVec top, out TVec bottom);
-            v = TSimd.MaxInOrder(top, bottom);
-        }
         TPairs.Unzip(v, v, out TVec even, out TVec odd);
         return TSimd.MaxInOrder(even, odd);
     }

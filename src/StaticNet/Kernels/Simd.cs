@@ -28,8 +28,6 @@ internal interface ISimd<TVec> where TVec : struct
     static abstract void Store(TVec value, ref float destination, nint offset);
     /// <summary>The first half of the lanes, stored.</summary>
     static abstract void StoreLowerHalf(TVec value, ref float destination);
-    /// <summary>The first quarter of the lanes, stored.</summary>
-    static abstract void StoreLowerQuarter(TVec value, ref float destination);
     /// <summary>a·b + c, fused where the hardware has FMA (MultiplyAddEstimate never falls back to slow software FMA).</summary>
     static abstract TVec MulAdd(TVec a, TVec b, TVec c);
     static abstract TVec Add(TVec a, TVec b);
@@ -76,7 +74,6 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadHalves(ref float low, nint offset) => Vector512.Create(Vector256.LoadUnsafe(ref low), Vector256.LoadUnsafe(ref low, (nuint)offset));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerHalf(Vector512<float> value, ref float destination) => value.GetLower().StoreUnsafe(ref destination);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerQuarter(Vector512<float> value, ref float destination) => value.GetLower().GetLower().StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
@@ -109,7 +106,6 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadHalves(ref float low, nint offset) => Vector256.Create(Vector128.LoadUnsafe(ref low), Vector128.LoadUnsafe(ref low, (nuint)offset));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerHalf(Vector256<float> value, ref float destination) => value.GetLower().StoreUnsafe(ref destination);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerQuarter(Vector256<float> value, ref float destination) => value.GetLower().GetLower().StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
@@ -145,7 +141,6 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LoadHalves(ref float low, nint offset) => Vector128.Create(Vector64.LoadUnsafe(ref low), Vector64.LoadUnsafe(ref low, (nuint)offset));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerHalf(Vector128<float> value, ref float destination) => value.GetLower().StoreUnsafe(ref destination);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerQuarter(Vector128<float> value, ref float destination) => destination = value.ToScalar();
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;

@@ -37,6 +37,7 @@ public class ConvKernelTests
         { 2, 2, 6, 4, 5, 3, 1, 1 },     // 4-wide output rows over 24 positions (one 128-bit vector each)
         { 2, 3, 16, 16, 5, 3, 1, 1 },   // 16-wide output rows (one AVX-512 vector each)
         { 2, 3, 4, 2, 4, 3, 1, 1 },     // 2-wide output rows: two per 128-bit vector (as 4-wide rows on AVX2, 8-wide on AVX-512)
+        { 2, 120, 4, 4, 3, 3, 1, 1 },   // 1,080 taps, too many to read in place: 4 × 4 maps unrolled (AVX-512's path for the digits)
     };
 
     // batch, inC, length, outC, kernel, stride, padding
