@@ -1,3 +1,4 @@
+using StaticNet.Tests.Support;
 using StaticNet.Kernels;
 using Xunit;
 
@@ -45,9 +46,6 @@ public class KernelAllocationTests
         }
 
         for (int i = 0; i < 3; i++) RunAll(); // JIT, tiering, static constructors
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) RunAll();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.Equal(0, allocated);
+        Assert.Equal(0, Allocations.Of(RunAll, 10));
     }
 }

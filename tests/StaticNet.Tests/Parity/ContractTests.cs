@@ -1,3 +1,4 @@
+using StaticNet.Tests.Support;
 using Xunit;
 
 namespace StaticNet.Tests.Parity;
@@ -100,9 +101,7 @@ public sealed class ContractTests
         }
 
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Of(Run, 20));
     }
 
     [Fact]
@@ -128,9 +127,7 @@ public sealed class ContractTests
         }
 
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 5; i++) Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Of(Run, 5));
     }
 
     [Fact]

@@ -132,9 +132,7 @@ public sealed class FrozenTests
             digits.Predict(digitsIn.AsSpan(0, 64));
         }
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Of(Run, 10));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using StaticNet.Tests.Support;
 using Xunit;
 
 namespace StaticNet.Tests.Parity;
@@ -101,9 +102,7 @@ public sealed class LayerBehaviourTests
             net.TrainStep(inputs.AsSpan(0, 4 * 9), targets.AsSpan(0, 4), adam);
         }
         Run();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) Run();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.Of(Run, 10));
     }
 
     [Fact]
