@@ -508,23 +508,33 @@ internal static partial class Gemm
                 c00 = i0; c01 = i1; c10 = i0; c11 = i1; c20 = i0; c21 = i1; c30 = i0; c31 = i1; c40 = i0; c41 = i1; c50 = i0; c51 = i1;
                 c60 = i0; c61 = i1; c70 = i0; c71 = i1; c80 = i0; c81 = i1; c90 = i0; c91 = i1; c100 = i0; c101 = i1; c110 = i0; c111 = i1;
             }
-            for (nint p = 0; p < kc; p++)
+            // Row r of the tile reads A at a + r·rs. Packed and unit-row A have rs = 1, so every offset is a constant. Row-major
+            // A in place has a run-time stride: rows 3t … 3t + 2 read from a base of their own (a, a3, a6, a9) at 0, 1 or 2
+            // strides, each one address mode, where a multiple of the stride per row would cost an instruction per depth.
+            bool unit = !TTile.InPlace || TTile.UnitRow;
+            nint rs = unit ? 1 : rowStride, rs2 = 2 * rs; // (a local: the JIT would compute 2·rs once per depth)
+            ref float a3 = ref Unsafe.Add(ref a, 3 * rs), a6 = ref Unsafe.Add(ref a, 6 * rs), a9 = ref Unsafe.Add(ref a, 9 * rs);
+            for (nint p = kc; p > 0; p--)
             {
                 TVec b0 = TSimd.Load(ref b, 0), b1 = vectors > 1 ? TSimd.Load(ref b, w) : default;
+                ref float r3 = ref unit ? ref Unsafe.Add(ref a, 3) : ref a3, r6 = ref unit ? ref Unsafe.Add(ref a, 6) : ref a6, r9 = ref unit ? ref Unsafe.Add(ref a, 9) : ref a9;
                 TVec g = TSimd.BroadcastPinned(ref a);
                 c00 = TSimd.MulAdd(g, b0, c00); if (vectors > 1) c01 = TSimd.MulAdd(g, b1, c01);
-                if (rows > 1) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 1 * rowStride)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
-                if (rows > 2) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 2 * rowStride)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
-                if (rows > 3) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 3 * rowStride)); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
-                if (rows > 4) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 4 * rowStride)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
-                if (rows > 5) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 5 * rowStride)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
-                if (rows > 6) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 6 * rowStride)); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
-                if (rows > 7) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 7 * rowStride)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
-                if (rows > 8) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 8 * rowStride)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
-                if (rows > 9) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 9 * rowStride)); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
-                if (rows > 10) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 10 * rowStride)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
-                if (rows > 11) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, 11 * rowStride)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
+                if (rows > 1) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, rs)); c10 = TSimd.MulAdd(g, b0, c10); if (vectors > 1) c11 = TSimd.MulAdd(g, b1, c11); }
+                if (rows > 2) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref a, rs2)); c20 = TSimd.MulAdd(g, b0, c20); if (vectors > 1) c21 = TSimd.MulAdd(g, b1, c21); }
+                if (rows > 3) { g = TSimd.BroadcastPinned(ref r3); c30 = TSimd.MulAdd(g, b0, c30); if (vectors > 1) c31 = TSimd.MulAdd(g, b1, c31); }
+                if (rows > 4) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref r3, rs)); c40 = TSimd.MulAdd(g, b0, c40); if (vectors > 1) c41 = TSimd.MulAdd(g, b1, c41); }
+                if (rows > 5) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref r3, rs2)); c50 = TSimd.MulAdd(g, b0, c50); if (vectors > 1) c51 = TSimd.MulAdd(g, b1, c51); }
+                if (rows > 6) { g = TSimd.BroadcastPinned(ref r6); c60 = TSimd.MulAdd(g, b0, c60); if (vectors > 1) c61 = TSimd.MulAdd(g, b1, c61); }
+                if (rows > 7) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref r6, rs)); c70 = TSimd.MulAdd(g, b0, c70); if (vectors > 1) c71 = TSimd.MulAdd(g, b1, c71); }
+                if (rows > 8) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref r6, rs2)); c80 = TSimd.MulAdd(g, b0, c80); if (vectors > 1) c81 = TSimd.MulAdd(g, b1, c81); }
+                if (rows > 9) { g = TSimd.BroadcastPinned(ref r9); c90 = TSimd.MulAdd(g, b0, c90); if (vectors > 1) c91 = TSimd.MulAdd(g, b1, c91); }
+                if (rows > 10) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref r9, rs)); c100 = TSimd.MulAdd(g, b0, c100); if (vectors > 1) c101 = TSimd.MulAdd(g, b1, c101); }
+                if (rows > 11) { g = TSimd.BroadcastPinned(ref Unsafe.Add(ref r9, rs2)); c110 = TSimd.MulAdd(g, b0, c110); if (vectors > 1) c111 = TSimd.MulAdd(g, b1, c111); }
                 a = ref Unsafe.Add(ref a, depthStride);
+                if (!unit && rows > 3) a3 = ref Unsafe.Add(ref a3, depthStride);
+                if (!unit && rows > 6) a6 = ref Unsafe.Add(ref a6, depthStride);
+                if (!unit && rows > 9) a9 = ref Unsafe.Add(ref a9, depthStride);
                 b = ref Unsafe.Add(ref b, bStride);
             }
             if (relu)
