@@ -36,18 +36,23 @@ public static partial class Conv
     /// row y (<paramref name="pitch"/> = one padded row per stride). Needs whole vectors of columns.
     /// </summary>
     /// <remarks>
-    /// With <paramref name="pool"/>, C is not stored but max-pooled 2 × 2 (after the ReLU), as <see cref="Pool.MaxForward2d"/>
+    /// <para>The product runs for <paramref name="samples"/> samples in one call, sample s reading B from
+    /// <paramref name="b"/> + s·<paramref name="bSample"/> and writing C from <paramref name="c"/> + s·<paramref name="cSample"/>:
+    /// each register block loops over the samples, so the bands and blocks are set up once per call, not once per sample.</para>
+    /// <para>With <paramref name="pool"/>, C is not stored but max-pooled 2 × 2 (after the ReLU), as <see cref="Pool.MaxForward2d"/>
     /// would pool it: C's rows are then maps of an even number of rows one vector wide, and each row of C becomes a
-    /// quarter as many floats, <paramref name="cStride"/> apart.
+    /// quarter as many floats, <paramref name="cStride"/> apart.</para>
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void GemmGathered(ref float a, nint aRow, nint aDepth, ref float b, ReadOnlySpan<nint> steps, int segment, nint pitch,
-        ref float c, nint cStride, int rows, int depth, int n, ref float bias, bool hasBias, bool relu, bool pool = false)
+        ref float c, nint cStride, int rows, int depth, int n, ref float bias, bool hasBias, bool relu, bool pool, int samples, nint bSample, nint cSample)
     {
         int width = GemmWidth(n);
         if (width == 0 || n % width != 0 || (segment != width && 2 * segment != width) || steps.Length < depth || (pool && (segment != width || n % (2 * width) != 0)))
             throw new ArgumentException($"A gathered B needs {depth} row steps, whole vectors of columns and segments of one or half a vector; to pool, an even number of whole-vector segments ({n} columns, segments of {segment}, vectors of {width}).");
-        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch, segment != width, pool), ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
+        if (samples < 1) throw new ArgumentOutOfRangeException(nameof(samples), samples, "A gathered product needs at least one sample.");
+        Dispatch(ref a, aRow, aDepth, new BRows(ref b, ref MemoryMarshal.GetReference(steps), pitch, segment != width, pool, samples, bSample, cSample),
+            ref c, cStride, rows, depth, n, ref bias, hasBias, relu);
     }
 
     /// <summary>The vector width (floats) that <see cref="Gemm"/> runs n columns with: the widest accelerated one that fits; 0 for scalar.</summary>
@@ -70,21 +75,28 @@ public static partial class Conv
         public readonly bool Halves;
         /// <summary>C is max-pooled 2 × 2 in registers (see <see cref="GemmGathered"/>): column j of C is stored at j / 4.</summary>
         public readonly bool Pool;
+        /// <summary>The samples of one call (1 when B is row-major), and the floats from one sample's B and C to the next one's.</summary>
+        public readonly int Samples;
+        public readonly nint SampleB, SampleC;
 
         public BRows(ref float start, nint stride)
         {
             Start = ref start;
             Steps = ref Unsafe.NullRef<nint>();
             Stride = stride;
+            Samples = 1;
         }
 
-        public BRows(ref float start, ref nint steps, nint pitch, bool halves, bool pool)
+        public BRows(ref float start, ref nint steps, nint pitch, bool halves, bool pool, int samples, nint sampleB, nint sampleC)
         {
             Start = ref start;
             Steps = ref steps;
             Pitch = pitch;
             Halves = halves;
             Pool = pool;
+            Samples = samples;
+            SampleB = sampleB;
+            SampleC = sampleC;
         }
 
         public bool Gathered => !Unsafe.IsNullRef(ref Steps);
@@ -169,18 +181,20 @@ public static partial class Conv
         bool pool = b.Pool;
         int quarter = pool ? 2 : 0; // pooled, column j lands at j / 4 (a shift: a division per block cost more than the pooling)
         ref nint steps = ref b.Steps;
+        int samples = b.Samples;
+        nint sampleB = b.SampleB, sampleC = b.SampleC;
         for (; j + 2 * width <= n; j += 2 * width)
             GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next, half,
-                ref Unsafe.Add(ref c, j >> quarter), cStride, height, 2, depth, ref bias, hasBias, relu, pool);
+                ref Unsafe.Add(ref c, j >> quarter), cStride, height, 2, depth, ref bias, hasBias, relu, pool, samples, sampleB, sampleC);
         if (j < n)
         {
             // One or two more vectors, the last ending at n (overlapping the previous block when n is not a multiple of the width).
             int last = n - width;
             if (last > j)
                 GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(j, width)), bStride, ref steps, next, half,
-                    ref Unsafe.Add(ref c, j >> quarter), cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+                    ref Unsafe.Add(ref c, j >> quarter), cStride, height, 1, depth, ref bias, hasBias, relu, pool, samples, sampleB, sampleC);
             GemmBlock<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref Unsafe.Add(ref b.Start, b.Column(last, width)), bStride, ref steps, next, half,
-                ref Unsafe.Add(ref c, last >> quarter), cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+                ref Unsafe.Add(ref c, last >> quarter), cStride, height, 1, depth, ref bias, hasBias, relu, pool, samples, sampleB, sampleC);
         }
     }
 
@@ -193,14 +207,14 @@ public static partial class Conv
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void GemmBlock<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, nint bStride, ref nint steps, nint next, nint half,
-        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool, int samples, nint sampleB, nint sampleC)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         // One method per way of reading B, each with a body per vector count, so that every branch in the loop is on a
         // constant (all six bodies in one method passed the JIT's limit of tracked locals: the accumulators went to memory).
         if (Unsafe.IsNullRef(ref steps)) BlockRows<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, bStride, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu);
-        else if (half == 0) BlockGathered<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, ref steps, next, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu, pool);
-        else BlockHalves<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, ref steps, next, half, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu, pool);
+        else if (half == 0) BlockGathered<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, ref steps, next, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu, pool, samples, sampleB, sampleC);
+        else BlockHalves<TSimd, TVec, TRows>(ref a, aRow, aDepth, ref b, ref steps, next, half, ref c, cStride, height, vectors, depth, ref bias, hasBias, relu, pool, samples, sampleB, sampleC);
     }
 
     /// <summary>A block with B row-major, rows <paramref name="bStride"/> apart.</summary>
@@ -214,26 +228,32 @@ public static partial class Conv
         else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, bStride, ref Unsafe.NullRef<nint>(), false, TSimd.Width, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, false);
     }
 
-    /// <summary>A block with B gathered (<see cref="GemmGathered"/>), whole vectors.</summary>
+    /// <summary>A block with B gathered (<see cref="GemmGathered"/>), whole vectors, for each sample of the call.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockGathered<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, ref nint steps, nint next,
-        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool, int samples, nint sampleB, nint sampleC)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         if (TRows.Height != 0) height = TRows.Height;
-        if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, pool);
-        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+        for (int s = 0; s < samples; s++, b = ref Unsafe.Add(ref b, sampleB), c = ref Unsafe.Add(ref c, sampleC))
+        {
+            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, pool);
+            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, 0, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+        }
     }
 
-    /// <summary>A block with B gathered, each vector two half-vector segments <paramref name="half"/> apart.</summary>
+    /// <summary>A block with B gathered, each vector two half-vector segments <paramref name="half"/> apart, for each sample of the call.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void BlockHalves<TSimd, TVec, TRows>(ref float a, nint aRow, nint aDepth, ref float b, ref nint steps, nint next, nint half,
-        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool)
+        ref float c, nint cStride, int height, int vectors, int depth, ref float bias, bool hasBias, bool relu, bool pool, int samples, nint sampleB, nint sampleC)
         where TSimd : struct, ISimd<TVec> where TVec : struct where TRows : struct, IRows
     {
         if (TRows.Height != 0) height = TRows.Height;
-        if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, pool);
-        else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+        for (int s = 0; s < samples; s++, b = ref Unsafe.Add(ref b, sampleB), c = ref Unsafe.Add(ref c, sampleC))
+        {
+            if (vectors > 1) GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 2, depth, ref bias, hasBias, relu, pool);
+            else GemmBlock<TSimd, TVec>(ref a, aRow, aDepth, ref b, 0, ref steps, true, next, half, ref c, cStride, height, 1, depth, ref bias, hasBias, relu, pool);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]

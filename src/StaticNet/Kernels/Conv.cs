@@ -154,7 +154,7 @@ public static partial class Conv
         ref float col = ref Unsafe.Add(ref padded, padLength);
         for (int n = 0; n < s.Batch; n++)
         {
-            Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s);
+            Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s, 1, 0);
             Im2Col(ref padded, ref col, colStride, s);
             // y_n[o, p] = act(b[o] + Σ_t W[o, t]·col[t, p]): W broadcast (row o at o·taps), vectors along the positions.
             Gemm(ref wr, taps, 1, ref col, colStride, ref Unsafe.Add(ref yr, n * outSize), positions, s.OutChannels, taps, positions,
@@ -185,10 +185,11 @@ public static partial class Conv
     {
         // Pooled (Forward2dMaxPool), each row of y is a quarter as long.
         int inSize = s.InputSize, positions = s.Positions, taps = s.Taps, row = pool ? positions / 4 : positions, outSize = s.OutChannels * row;
-        int padLength = s.PaddedInputSize + Slack;
+        // Samples padded side by side (as many as the stack scratch holds), one product call for them all.
+        int padLength = s.PaddedInputSize + Slack, chunk = Math.Clamp(MaxStackScratch / padLength, 1, s.Batch), length = chunk * padLength;
         float[]? rented = null;
-        Span<float> padded = padLength <= MaxStackScratch ? stackalloc float[padLength] : (rented = ArrayPool<float>.Shared.Rent(padLength));
-        padded = padded[..padLength];
+        Span<float> padded = length <= MaxStackScratch ? stackalloc float[length] : (rented = ArrayPool<float>.Shared.Rent(length));
+        padded = padded[..length];
         padded.Clear();
         // From tap (c, i, j) to the next, in the padded sample: c·plane + i·row + j.
         Span<nint> steps = stackalloc nint[taps];
@@ -206,64 +207,74 @@ public static partial class Conv
         steps[taps - 1] = 0;
         nint pitch = s.StrideHeight * s.PaddedWidth;
         ref float pad = ref MemoryMarshal.GetReference(padded);
-        for (int n = 0; n < s.Batch; n++)
+        for (int n0 = 0; n0 < s.Batch; n0 += chunk)
         {
-            Pad(ref Unsafe.Add(ref xr, n * inSize), ref pad, s);
-            GemmGathered(ref wr, taps, 1, ref pad, steps, s.OutWidth, pitch, ref Unsafe.Add(ref yr, n * outSize), row, s.OutChannels, taps, positions,
-                ref br, hasBias, relu, pool);
+            int count = Math.Min(chunk, s.Batch - n0);
+            Pad(ref Unsafe.Add(ref xr, n0 * inSize), ref pad, s, count, padLength);
+            GemmGathered(ref wr, taps, 1, ref pad, steps, s.OutWidth, pitch, ref Unsafe.Add(ref yr, n0 * outSize), row, s.OutChannels, taps, positions,
+                ref br, hasBias, relu, pool, count, padLength, outSize);
         }
         if (rented is not null) ArrayPool<float>.Shared.Return(rented);
     }
 
-    /// <summary>Copies one sample into the interior of its zero-bordered padded copy <c>[inC, H + 2·ph, W + 2·pw]</c>.</summary>
+    /// <summary>
+    /// Copies <paramref name="samples"/> consecutive samples into the interiors of their zero-bordered padded copies
+    /// <c>[inC, H + 2·ph, W + 2·pw]</c>, <paramref name="sampleStride"/> floats apart.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Pad(ref float x, ref float padded, in ConvShape s)
+    private static void Pad(ref float x, ref float padded, in ConvShape s, int samples, nint sampleStride)
     {
-        int plane = s.InHeight * s.InWidth;
-        if (s.PadWidth == 0)
+        int plane = s.InHeight * s.InWidth, w = s.InWidth;
+        if (s.PadWidth > 0)
         {
-            // Whole rows are contiguous in both: one copy per channel (or one for the sample).
-            if (s.PadHeight == 0)
-            {
-                Runs.Copy(ref x, ref padded, s.InChannels * plane);
-                return;
-            }
-            for (int c = 0; c < s.InChannels; c++)
-                Runs.Copy(ref Unsafe.Add(ref x, c * plane), ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth), plane);
-            return;
+            // Row by row, with the vector width chosen once (the rows are short: choosing per row cost as much as copying).
+            if (Vector512.IsHardwareAccelerated && w >= Vector512<float>.Count) { PadRows<Simd512, Vector512<float>>(ref x, ref padded, s, samples, sampleStride); return; }
+            if (Vector256.IsHardwareAccelerated && w >= Vector256<float>.Count) { PadRows<Simd256, Vector256<float>>(ref x, ref padded, s, samples, sampleStride); return; }
+            if (Vector128.IsHardwareAccelerated && w >= Vector128<float>.Count) { PadRows<Simd128, Vector128<float>>(ref x, ref padded, s, samples, sampleStride); return; }
         }
-        // Row by row, with the vector width chosen once (the rows are short: choosing per row cost as much as copying).
-        int w = s.InWidth;
-        if (Vector512.IsHardwareAccelerated && w >= Vector512<float>.Count) PadRows<Simd512, Vector512<float>>(ref x, ref padded, s);
-        else if (Vector256.IsHardwareAccelerated && w >= Vector256<float>.Count) PadRows<Simd256, Vector256<float>>(ref x, ref padded, s);
-        else if (Vector128.IsHardwareAccelerated && w >= Vector128<float>.Count) PadRows<Simd128, Vector128<float>>(ref x, ref padded, s);
-        else
+        for (int n = 0; n < samples; n++)
+        {
+            ref float xn = ref Unsafe.Add(ref x, n * s.InputSize), pn = ref Unsafe.Add(ref padded, n * sampleStride);
+            if (s.PadWidth == 0)
+            {
+                // Whole rows are contiguous in both: one copy per channel (or one for the sample).
+                if (s.PadHeight == 0) Runs.Copy(ref xn, ref pn, s.InChannels * plane);
+                else
+                    for (int c = 0; c < s.InChannels; c++)
+                        Runs.Copy(ref Unsafe.Add(ref xn, c * plane), ref Unsafe.Add(ref pn, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth), plane);
+                continue;
+            }
             for (int c = 0; c < s.InChannels; c++)
                 for (int u = 0; u < s.InHeight; u++)
                 {
-                    ref float src = ref Unsafe.Add(ref x, (c * s.InHeight + u) * w);
-                    ref float dst = ref Unsafe.Add(ref padded, c * s.PaddedPlane + (u + s.PadHeight) * s.PaddedWidth + s.PadWidth);
+                    ref float src = ref Unsafe.Add(ref xn, (c * s.InHeight + u) * w);
+                    ref float dst = ref Unsafe.Add(ref pn, c * s.PaddedPlane + (u + s.PadHeight) * s.PaddedWidth + s.PadWidth);
                     for (int v = 0; v < w; v++) Unsafe.Add(ref dst, v) = Unsafe.Add(ref src, v);
                 }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PadRows<TSimd, TVec>(ref float x, ref float padded, in ConvShape s)
+    private static void PadRows<TSimd, TVec>(ref float x, ref float padded, in ConvShape s, int samples, nint sampleStride)
         where TSimd : struct, ISimd<TVec> where TVec : struct
     {
-        int w = s.InWidth;
-        nint step = s.PaddedWidth;
+        int w = s.InWidth, height = s.InHeight, planes = s.InChannels;
+        nint step = s.PaddedWidth, plane = s.PaddedPlane;
         ref float src = ref x;
-        for (int c = 0; c < s.InChannels; c++)
-        {
-            ref float dst = ref Unsafe.Add(ref padded, c * s.PaddedPlane + s.PadHeight * s.PaddedWidth + s.PadWidth);
-            for (int u = 0; u < s.InHeight; u++)
+        ref float interior = ref Unsafe.Add(ref padded, s.PadHeight * step + s.PadWidth);
+        for (int n = 0; n < samples; n++)
+            for (int c = 0; c < planes; c++)
             {
-                Runs.Copy<TSimd, TVec>(ref src, ref dst, w);
-                src = ref Unsafe.Add(ref src, w);
-                dst = ref Unsafe.Add(ref dst, step);
+                ref float dst = ref Unsafe.Add(ref interior, n * sampleStride + c * plane);
+                if (w == TSimd.Width)
+                {
+                    // Rows of one vector (the digits CNN's maps on AVX2 and 128-bit): a load and a store each.
+                    for (int u = 0; u < height; u++) TSimd.Store(TSimd.Load(ref src, u * w), ref dst, u * step);
+                }
+                else
+                    for (int u = 0; u < height; u++) Runs.Copy<TSimd, TVec>(ref Unsafe.Add(ref src, u * w), ref Unsafe.Add(ref dst, u * step), w);
+                src = ref Unsafe.Add(ref src, height * w);
             }
-        }
     }
 
     /// <summary>
@@ -507,7 +518,7 @@ public static partial class Conv
             for (int t = 0; t < count; t++)
             {
                 int n = n0 + t;
-                Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s);
+                Pad(ref Unsafe.Add(ref xr, n * inSize), ref padded, s, 1, 0);
                 // Samples in increasing order: a run's vector spill lands on the next sample's columns, written later.
                 Im2Col(ref padded, ref Unsafe.Add(ref col, t * positions), colStride, s);
                 Transposes.Matrix(ref Unsafe.Add(ref dyr, n * outSize), outC, positions, ref Unsafe.Add(ref dyT, t * positions * outC));
