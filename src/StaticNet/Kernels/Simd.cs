@@ -23,8 +23,8 @@ internal interface ISimd<TVec> where TVec : struct
     /// </summary>
     static abstract TVec BroadcastPinned(ref float source);
     static abstract TVec Load(ref float source, nint offset);
-    /// <summary>Half a vector from <paramref name="low"/> and the other half from <paramref name="offset"/> floats after it.</summary>
-    static abstract TVec LoadHalves(ref float low, nint offset);
+    /// <summary>The lower half of the lanes from <paramref name="low"/> floats after <paramref name="source"/>, the upper half from <paramref name="high"/>.</summary>
+    static abstract TVec LoadHalves(ref float source, nint low, nint high);
     static abstract void Store(TVec value, ref float destination, nint offset);
     /// <summary>The first half of the lanes, stored.</summary>
     static abstract void StoreLowerHalf(TVec value, ref float destination);
@@ -71,7 +71,7 @@ internal readonly struct Simd512 : ISimd<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Broadcast(float value) => Vector512.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> BroadcastPinned(ref float source) => Vector512.Create(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Load(ref float source, nint offset) => Vector512.LoadUnsafe(ref source, (nuint)offset);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadHalves(ref float low, nint offset) => Vector512.Create(Vector256.LoadUnsafe(ref low), Vector256.LoadUnsafe(ref low, (nuint)offset));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> LoadHalves(ref float source, nint low, nint high) => Vector512.Create(Vector256.LoadUnsafe(ref source, (nuint)low), Vector256.LoadUnsafe(ref source, (nuint)high));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector512<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerHalf(Vector512<float> value, ref float destination) => value.GetLower().StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> MulAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.MultiplyAddEstimate(a, b, c);
@@ -103,7 +103,7 @@ internal readonly struct Simd256 : ISimd<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Broadcast(float value) => Vector256.Create(value);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> BroadcastPinned(ref float source) => Vector256.Create(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Load(ref float source, nint offset) => Vector256.LoadUnsafe(ref source, (nuint)offset);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadHalves(ref float low, nint offset) => Vector256.Create(Vector128.LoadUnsafe(ref low), Vector128.LoadUnsafe(ref low, (nuint)offset));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> LoadHalves(ref float source, nint low, nint high) => Vector256.Create(Vector128.LoadUnsafe(ref source, (nuint)low), Vector128.LoadUnsafe(ref source, (nuint)high));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector256<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerHalf(Vector256<float> value, ref float destination) => value.GetLower().StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.MultiplyAddEstimate(a, b, c);
@@ -138,7 +138,7 @@ internal readonly struct Simd128 : ISimd<Vector128<float>>
     public static unsafe Vector128<float> BroadcastPinned(ref float source) =>
         Avx.IsSupported ? Avx.BroadcastScalarToVector128((float*)Unsafe.AsPointer(ref source)) : Vector128.Create(source);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Load(ref float source, nint offset) => Vector128.LoadUnsafe(ref source, (nuint)offset);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LoadHalves(ref float low, nint offset) => Vector128.Create(Vector64.LoadUnsafe(ref low), Vector64.LoadUnsafe(ref low, (nuint)offset));
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> LoadHalves(ref float source, nint low, nint high) => Vector128.Create(Vector64.LoadUnsafe(ref source, (nuint)low), Vector64.LoadUnsafe(ref source, (nuint)high));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void Store(Vector128<float> value, ref float destination, nint offset) => value.StoreUnsafe(ref destination, (nuint)offset);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static void StoreLowerHalf(Vector128<float> value, ref float destination) => value.GetLower().StoreUnsafe(ref destination);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> MulAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);

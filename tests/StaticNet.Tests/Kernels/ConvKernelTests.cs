@@ -89,7 +89,8 @@ public class ConvKernelTests
             Pool.MaxForward2d(map, expected, batch, outC, outH, outW, 2, 2);
             float[] y = Filled(pooled + Guard, 77f);
             Conv.Forward2dMaxPool(x, weight, bias, y, batch, inC, h, w, outC, k, s, p, relu);
-            for (int i = 0; i < pooled; i++) Assert.True(expected[i].Equals(y[i]), $"y[{i}] (relu {relu}): expected {expected[i]}, got {y[i]}");
+            for (int i = 0; i < pooled; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(y[i]), $"y[{i}] (relu {relu}): expected {expected[i]:R} (0x{BitConverter.SingleToInt32Bits(expected[i]):X8}), got {y[i]:R} (0x{BitConverter.SingleToInt32Bits(y[i]):X8})");
             Assert.All(y[pooled..], v => Assert.Equal(77f, v));
         }
     }
