@@ -260,21 +260,24 @@ public static partial class Conv
     {
         int w = s.InWidth, height = s.InHeight, planes = s.InChannels;
         nint step = s.PaddedWidth, plane = s.PaddedPlane;
+        bool whole = w == TSimd.Width;
         ref float src = ref x;
         ref float interior = ref Unsafe.Add(ref padded, s.PadHeight * step + s.PadWidth);
-        for (int n = 0; n < samples; n++)
-            for (int c = 0; c < planes; c++)
+        for (int n = 0; n < samples; n++, interior = ref Unsafe.Add(ref interior, sampleStride))
+        {
+            ref float dst = ref interior;
+            for (int c = 0; c < planes; c++, dst = ref Unsafe.Add(ref dst, plane))
             {
-                ref float dst = ref Unsafe.Add(ref interior, n * sampleStride + c * plane);
-                if (w == TSimd.Width)
+                // Pointers bumped, not rows multiplied out: the rows are short (a row of one vector, as the digits CNN's
+                // maps on AVX2 and 128-bit, is a load and a store).
+                ref float row = ref dst;
+                for (int u = 0; u < height; u++, src = ref Unsafe.Add(ref src, w), row = ref Unsafe.Add(ref row, step))
                 {
-                    // Rows of one vector (the digits CNN's maps on AVX2 and 128-bit): a load and a store each.
-                    for (int u = 0; u < height; u++) TSimd.Store(TSimd.Load(ref src, u * w), ref dst, u * step);
+                    if (whole) TSimd.Store(TSimd.Load(ref src, 0), ref row, 0);
+                    else Runs.Copy<TSimd, TVec>(ref src, ref row, w);
                 }
-                else
-                    for (int u = 0; u < height; u++) Runs.Copy<TSimd, TVec>(ref Unsafe.Add(ref src, u * w), ref Unsafe.Add(ref dst, u * step), w);
-                src = ref Unsafe.Add(ref src, height * w);
             }
+        }
     }
 
     /// <summary>
