@@ -17,6 +17,8 @@ public sealed class GemmTests
         { 6, 64, 9, 0 }, { 50, 129, 70, 0 }, { 130, 17, 600, 0 }, { 1, 300, 3, 0 },
         { 7, 3, 5, 1 }, { 25, 40, 19, 1 }, { 100, 200, 257, 1 }, { 12, 8, 30, 1 },
         { 9, 20, 11, 2 }, { 31, 5, 270, 2 },
+        // Deeper than a packed pass (1,024): two depth blocks with B packed, five by rows; and with A packed too
+        { 40, 37, 1100, 0 }, { 29, 50, 1030, 2 },
     };
 
     [Theory]
@@ -64,6 +66,7 @@ public sealed class GemmTests
     [InlineData(31, 40, 70)]
     [InlineData(7, 3, 5)]
     [InlineData(97, 21, 256)]
+    [InlineData(37, 10, 600)] // one packed pass deeper than 256
     public void Contiguous_rows_of_C_are_written_exactly(int m, int n, int k)
     {
         // ldc = n: the partial last panel may spill into the next row (which is overwritten) but never past C.
