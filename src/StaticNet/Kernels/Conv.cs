@@ -271,7 +271,14 @@ public static partial class Conv
                 // Pointers bumped, not rows multiplied out: the rows are short (a row of one vector, as the digits CNN's
                 // maps on AVX2 and 128-bit, is a load and a store).
                 ref float row = ref dst;
-                for (int u = 0; u < height; u++, src = ref Unsafe.Add(ref src, w), row = ref Unsafe.Add(ref row, step))
+                int u = 0;
+                if (whole)
+                    for (; u + 2 <= height; u += 2, src = ref Unsafe.Add(ref src, 2 * w), row = ref Unsafe.Add(ref row, 2 * step))
+                    {
+                        TSimd.Store(TSimd.Load(ref src, 0), ref row, 0);
+                        TSimd.Store(TSimd.Load(ref src, w), ref row, step);
+                    }
+                for (; u < height; u++, src = ref Unsafe.Add(ref src, w), row = ref Unsafe.Add(ref row, step))
                 {
                     if (whole) TSimd.Store(TSimd.Load(ref src, 0), ref row, 0);
                     else Runs.Copy<TSimd, TVec>(ref src, ref row, w);
